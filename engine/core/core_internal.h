@@ -1,0 +1,100 @@
+/*
+ * core_internal.h - the core's private state, shared by core.c (events,
+ * timers, queues) and core_orders.c (orders, reservations, fills). Nothing
+ * outside engine/core includes this file.
+ */
+#ifndef CORE_INTERNAL_H
+#define CORE_INTERNAL_H
+
+#include "core.h"
+#include "portfolio.h"
+#include "sched.h"
+
+struct core_strat {
+	char name[64];
+	struct strategy_hooks hooks;
+	void *impl;
+	struct portfolio pf;
+	int64_t initial_cash;
+	struct risk_limits risk;
+	struct risk_state rs;
+	int halt_on_error;
+	int halted;
+	int failed; /* halted by an error in a hook */
+	char halt_reason[KE_REASON_MAX];
+	int open_orders;
+	unsigned char *subs; /* subs[sym] != 0: subscribed (grown with the symbol table) */
+	int32_t nsubs_cap;
+	int nsubs;           /* 0: every symbol */
+	int64_t day_start_equity;
+	int flattening; /* core_close_all in progress */
+};
+
+/* A notification waiting for a strategy hook: an order snapshot or a fill. */
+enum core_note_kind { NOTE_ORDER = 1, NOTE_FILL };
+
+struct core_note {
+	enum core_note_kind kind;
+	int strategy;
+	union {
+		struct order order;
+		struct fill fill;
+	} u;
+};
+
+/* Growable FIFO of fixed-size items. */
+struct core_fifo {
+	unsigned char *buf;
+	size_t item, cap, head, len;
+};
+
+struct core_symbol {
+	char code[KE_SYMBOL_MAX];
+	int64_t last_price;
+	int64_t prev_close;
+	int32_t last_day; /* KST day of last_price, -1 if none */
+};
+
+struct core {
+	struct core_config cfg;
+	struct broker broker;
+	int has_broker;
+	struct core_log_sink log;
+	struct core_observer obs;
+	struct order_table *orders;
+	struct sched *sched;
+
+	struct core_strat *strats;
+	int nstrats, capstrats;
+
+	struct core_symbol *syms;
+	int32_t nsyms, capsyms;
+	int32_t *symhash; /* open addressing: index+1, 0 empty */
+	size_t symhash_cap;
+	int64_t *price_vec; /* last prices by symbol, for portfolio_position_value */
+
+	struct core_fifo inbox; /* struct broker_event */
+	struct core_fifo notes; /* struct core_note */
+	int pumping;
+
+	int64_t now;
+	int32_t cur_day;        /* KST day of the clock, -1 before start */
+	int32_t last_event_day; /* KST day of the last market event, -1 if none */
+	int started, finished;
+	struct risk_state global_rs;
+	int global_open_orders;
+	int64_t day_start_equity;
+	int market_timers_armed;
+};
+
+/* core.c */
+void core_emit_log(struct core *c, int strategy, enum core_log_level level, const char *msg);
+int core_note_push(struct core *c, const struct core_note *n);
+void core_strategy_error(struct core *c, int strategy, const char *hook);
+void core_check_daily_loss(struct core *c, int strategy);
+
+/* core_orders.c */
+void core_orders_on_broker_event(struct core *c, const struct broker_event *ev);
+int core_cancel_all(struct core *c, int strategy, const char *why);
+
+#endif

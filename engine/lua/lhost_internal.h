@@ -1,0 +1,62 @@
+/*
+ * lhost_internal.h - state shared by luahost.c (the guest's life cycle and
+ * sandbox) and luactx.c (the ctx API it calls). Private to engine/lua.
+ */
+#ifndef LHOST_INTERNAL_H
+#define LHOST_INTERNAL_H
+
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+/* Indexes of lhost.ref_hook, in the order of luahost.c's hook_names. */
+enum {
+	LH_ON_START,
+	LH_ON_TICK,
+	LH_ON_BAR,
+	LH_ON_FILL,
+	LH_ON_ORDER,
+	LH_ON_MARKET_OPEN,
+	LH_ON_MARKET_CLOSE,
+	LH_ON_STOP,
+	LH_NHOOKS
+};
+
+struct lhost {
+	lua_State *L;
+	struct core *core;
+	int idx; /* strategy index in the core */
+	char name[64];
+	char lib_dir[4096];
+
+	size_t mem_used, mem_limit;
+	int64_t budget, spent; /* instructions in the current hook call */
+
+	/* Registry references. */
+	int ref_ctx;
+	int ref_tick_view, ref_bar_view;
+	int ref_symbols; /* table: sym id + 1 -> code string */
+	int ref_timers;  /* table: timer id -> function */
+	int ref_hook[LH_NHOOKS];
+
+	/* What the tick/bar views show during a call (NULL outside). */
+	const struct tick *cur_tick;
+	const struct bar *cur_bar;
+
+	char err[4096];
+};
+
+/* The host of a state (kept in its extra space). */
+struct lhost *lhost_of(lua_State *L);
+
+/* luactx.c: builds the ctx table (methods closed over h) and leaves it on
+ * the stack; installs the tick and bar view metatables. */
+int lhost_push_ctx(struct lhost *h);
+void lhost_push_symbol(struct lhost *h, int32_t sym);
+void lhost_push_order(struct lhost *h, const struct order *o);
+void lhost_push_fill(struct lhost *h, const struct fill *f);
+int lhost_make_views(struct lhost *h);
+
+#endif

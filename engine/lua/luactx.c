@@ -1,0 +1,556 @@
+/*
+ * luactx.c - the ctx API a strategy calls, and the tables and views that
+ * carry ticks, bars, fills and orders into Lua.
+ *
+ * Ticks and bars are shown through one reused userdata view per strategy
+ * (fields read on demand from the C struct), so the per-tick path allocates
+ * nothing. Values are integers: a price or quantity that is not a whole
+ * number is an error, never rounded.
+ */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "krx.h"
+#include "ktime.h"
+#include "lhost_internal.h"
+
+static struct lhost *H(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* ---- argument helpers ---- */
+
+static int64_t arg_int(lua_State *L, int i, const char *what)
+{
+	int ok;
+	lua_Integer v = lua_tointegerx(L, i, &ok);
+	if (!ok)
+		luaL_error(L, "%s must be a whole number (got %s)", what,
+			   lua_type(L, i) == LUA_TNUMBER ? lua_pushfstring(L, "%f", lua_tonumber(L, i)) : luaL_typename(L, i));
+	return v;
+}
+
+static int32_t arg_symbol(lua_State *L, struct lhost *h, int i)
+{
+	if (lua_type(L, i) != LUA_TSTRING)
+		luaL_error(L, "symbol must be a string such as \"005930\" (got %s)", luaL_typename(L, i));
+	int32_t sym;
+	const char *code = lua_tostring(L, i);
+	if (core_symbol_intern(h->core, code, &sym) != KE_OK)
+		luaL_error(L, "bad symbol code '%s'", code);
+	return sym;
+}
+
+void lhost_push_symbol(struct lhost *h, int32_t sym)
+{
+	lua_State *L = h->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_symbols);
+	if (lua_rawgeti(L, -1, (lua_Integer)sym + 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		const char *code = core_symbol_name(h->core, sym);
+		lua_pushstring(L, code ? code : "");
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, (lua_Integer)sym + 1);
+	}
+	lua_remove(L, -2);
+}
+
+static void set_int(lua_State *L, const char *k, int64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+void lhost_push_fill(struct lhost *h, const struct fill *f)
+{
+	lua_State *L = h->L;
+	lua_createtable(L, 0, 8);
+	set_int(L, "order_id", f->order_id);
+	lhost_push_symbol(h, f->sym);
+	lua_setfield(L, -2, "symbol");
+	set_str(L, "side", order_side_name(f->side));
+	set_int(L, "qty", f->qty);
+	set_int(L, "price", f->price);
+	set_int(L, "fee", f->fee);
+	set_int(L, "tax", f->tax);
+	set_int(L, "time", f->time);
+}
+
+void lhost_push_order(struct lhost *h, const struct order *o)
+{
+	lua_State *L = h->L;
+	lua_createtable(L, 0, 12);
+	set_int(L, "id", o->id);
+	lhost_push_symbol(h, o->sym);
+	lua_setfield(L, -2, "symbol");
+	set_str(L, "side", order_side_name(o->side));
+	set_str(L, "type", order_type_name(o->type));
+	if (o->type == ORDER_LIMIT)
+		set_int(L, "price", o->price);
+	set_int(L, "qty", o->qty);
+	set_int(L, "filled_qty", o->filled_qty);
+	set_int(L, "remaining", order_remaining(o));
+	set_int(L, "avg_fill_price", o->filled_qty ? (o->filled_value + o->filled_qty / 2) / o->filled_qty : 0);
+	set_str(L, "status", order_state_name(o->state));
+	if (o->reason[0])
+		set_str(L, "reason", o->reason);
+	set_int(L, "time", o->updated);
+}
+
+/* ---- tick and bar views ---- */
+
+static int tick_index(lua_State *L)
+{
+	struct lhost *h = lhost_of(L);
+	const struct tick *t = h->cur_tick;
+	const char *k = lua_tostring(L, 2);
+	if (!t)
+		return luaL_error(L, "a tick is only valid during its on_tick call: copy the fields you keep");
+	if (!k)
+		return 0;
+	switch (k[0]) {
+	case 'p':
+		if (strcmp(k, "price") == 0)
+			return lua_pushinteger(L, t->price), 1;
+		break;
+	case 's':
+		if (strcmp(k, "symbol") == 0)
+			return lhost_push_symbol(h, t->sym), 1;
+		break;
+	case 'v':
+		if (strcmp(k, "volume") == 0)
+			return lua_pushinteger(L, t->volume), 1;
+		break;
+	case 't':
+		if (strcmp(k, "time") == 0)
+			return lua_pushinteger(L, t->time), 1;
+		break;
+	case 'b':
+		if (strcmp(k, "bid") == 0) {
+			if (t->bid > 0)
+				lua_pushinteger(L, t->bid);
+			else
+				lua_pushnil(L);
+			return 1;
+		}
+		break;
+	case 'a':
+		if (strcmp(k, "ask") == 0) {
+			if (t->ask > 0)
+				lua_pushinteger(L, t->ask);
+			else
+				lua_pushnil(L);
+			return 1;
+		}
+		break;
+	}
+	return 0;
+}
+
+static int bar_index(lua_State *L)
+{
+	struct lhost *h = lhost_of(L);
+	const struct bar *b = h->cur_bar;
+	const char *k = lua_tostring(L, 2);
+	if (!b)
+		return luaL_error(L, "a bar is only valid during its on_bar call: copy the fields you keep");
+	if (!k)
+		return 0;
+	int64_t v;
+	if (strcmp(k, "close") == 0)
+		v = b->close;
+	else if (strcmp(k, "open") == 0)
+		v = b->open;
+	else if (strcmp(k, "high") == 0)
+		v = b->high;
+	else if (strcmp(k, "low") == 0)
+		v = b->low;
+	else if (strcmp(k, "volume") == 0)
+		v = b->volume;
+	else if (strcmp(k, "time") == 0)
+		v = b->time;
+	else if (strcmp(k, "symbol") == 0)
+		return lhost_push_symbol(h, b->sym), 1;
+	else
+		return 0;
+	lua_pushinteger(L, v);
+	return 1;
+}
+
+static int view_newindex(lua_State *L)
+{
+	return luaL_error(L, "ticks and bars are read-only");
+}
+
+static int make_view(lua_State *L, lua_CFunction index, const char *tname)
+{
+	lua_newuserdatauv(L, 0, 0);
+	lua_createtable(L, 0, 3);
+	lua_pushcfunction(L, index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, view_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushstring(L, tname);
+	lua_setfield(L, -2, "__name");
+	lua_setmetatable(L, -2);
+	return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+int lhost_make_views(struct lhost *h)
+{
+	h->ref_tick_view = make_view(h->L, tick_index, "tick");
+	h->ref_bar_view = make_view(h->L, bar_index, "bar");
+	return KE_OK;
+}
+
+/* ---- orders ---- */
+
+static int place(lua_State *L, enum order_side side)
+{
+	struct lhost *h = H(L);
+	int32_t sym = arg_symbol(L, h, 2);
+	struct order_request req = {.sym = sym, .side = side, .type = ORDER_MARKET};
+	req.qty = arg_int(L, 3, "quantity");
+	if (!lua_isnoneornil(L, 4)) {
+		luaL_checktype(L, 4, LUA_TTABLE);
+		lua_pushnil(L);
+		while (lua_next(L, 4)) {
+			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+			if (strcmp(k, "price") != 0)
+				return luaL_error(L, "unknown order option '%s' (options: price)", k);
+			req.price = arg_int(L, -1, "price");
+			req.type = ORDER_LIMIT;
+			lua_pop(L, 1);
+		}
+	}
+	char err[KE_REASON_MAX];
+	int64_t id;
+	if (core_place(h->core, h->idx, &req, &id, err, sizeof(err)) != KE_OK)
+		return luaL_error(L, "%s", err);
+	lua_pushinteger(L, id);
+	return 1;
+}
+
+static int ctx_buy(lua_State *L)
+{
+	return place(L, SIDE_BUY);
+}
+
+static int ctx_sell(lua_State *L)
+{
+	return place(L, SIDE_SELL);
+}
+
+static int answer(lua_State *L, int rc, const char *err)
+{
+	if (rc == KE_OK) {
+		lua_pushboolean(L, 1);
+		return 1;
+	}
+	lua_pushboolean(L, 0);
+	lua_pushstring(L, err);
+	return 2;
+}
+
+static int ctx_cancel(lua_State *L)
+{
+	struct lhost *h = H(L);
+	char err[KE_REASON_MAX] = "";
+	int rc = core_cancel(h->core, h->idx, arg_int(L, 2, "order id"), err, sizeof(err));
+	return answer(L, rc, err);
+}
+
+static int ctx_modify(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int64_t id = arg_int(L, 2, "order id"), price = 0, qty = 0;
+	luaL_checktype(L, 3, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, 3)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		if (strcmp(k, "price") == 0)
+			price = arg_int(L, -1, "price");
+		else if (strcmp(k, "qty") == 0)
+			qty = arg_int(L, -1, "qty");
+		else
+			return luaL_error(L, "unknown modify option '%s' (options: price, qty)", k);
+		if ((strcmp(k, "price") == 0 ? price : qty) <= 0)
+			return luaL_error(L, "%s must be positive", k);
+		lua_pop(L, 1);
+	}
+	char err[KE_REASON_MAX] = "";
+	int rc = core_modify(h->core, h->idx, id, price, qty, err, sizeof(err));
+	return answer(L, rc, err);
+}
+
+struct list_ctx {
+	struct lhost *h;
+	int n;
+};
+
+static int list_one(void *ud, const struct order *o)
+{
+	struct list_ctx *lc = ud;
+	lhost_push_order(lc->h, o);
+	lua_rawseti(lc->h->L, -2, ++lc->n);
+	return 0;
+}
+
+static int ctx_open_orders(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int32_t sym = lua_isnoneornil(L, 2) ? -1 : arg_symbol(L, h, 2);
+	lua_newtable(L);
+	struct list_ctx lc = {h, 0};
+	core_open_orders(h->core, h->idx, sym, list_one, &lc);
+	return 1;
+}
+
+static int ctx_close_all(lua_State *L)
+{
+	struct lhost *h = H(L);
+	core_close_all(h->core, h->idx);
+	return 0;
+}
+
+static int ctx_halt(lua_State *L)
+{
+	struct lhost *h = H(L);
+	core_halt_strategy(h->core, h->idx, luaL_optstring(L, 2, "halted by the strategy"));
+	return 0;
+}
+
+/* ---- account and market ---- */
+
+static int ctx_position(lua_State *L)
+{
+	struct lhost *h = H(L);
+	struct core_position p;
+	core_position(h->core, h->idx, arg_symbol(L, h, 2), &p);
+	lua_createtable(L, 0, 4);
+	set_int(L, "qty", p.qty);
+	set_int(L, "available", p.available);
+	set_int(L, "avg_price", p.avg_price);
+	set_int(L, "realized", p.realized);
+	return 1;
+}
+
+static int ctx_cash(lua_State *L)
+{
+	struct lhost *h = H(L);
+	lua_pushinteger(L, core_available_cash(h->core, h->idx));
+	return 1;
+}
+
+static int ctx_equity(lua_State *L)
+{
+	struct lhost *h = H(L);
+	lua_pushinteger(L, core_equity(h->core, h->idx));
+	return 1;
+}
+
+static int ctx_buyable(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int32_t sym = arg_symbol(L, h, 2);
+	int64_t price = lua_isnoneornil(L, 3) ? 0 : arg_int(L, 3, "price");
+	lua_pushinteger(L, core_buyable(h->core, h->idx, sym, price));
+	return 1;
+}
+
+static int ctx_last_price(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int64_t p = core_last_price(h->core, arg_symbol(L, h, 2));
+	if (p > 0)
+		lua_pushinteger(L, p);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+static int ctx_tick_size(lua_State *L)
+{
+	int64_t p = arg_int(L, 2, "price");
+	if (p <= 0)
+		return luaL_error(L, "price must be positive");
+	lua_pushinteger(L, krx_tick_size(p));
+	return 1;
+}
+
+static int ctx_round_price(lua_State *L)
+{
+	static const char *const dirs[] = {"down", "up", "nearest", NULL};
+	lua_Number x = luaL_checknumber(L, 2);
+	int dir = luaL_checkoption(L, 3, "nearest", dirs);
+	if (!(x >= 1 && x < 1e12))
+		return luaL_error(L, "price must be between 1 and 1e12");
+	/* A fractional input (an SMA, say) is first taken to whole won in the
+	 * requested direction; then to a valid tick the same way. */
+	int64_t down = krx_round_price((int64_t)x, -1);
+	int64_t up = krx_round_price((int64_t)x + ((lua_Number)(int64_t)x < x ? 1 : 0), 1);
+	int64_t r = dir == 0 ? down : dir == 1 ? up : (x - (lua_Number)down <= (lua_Number)up - x ? down : up);
+	lua_pushinteger(L, r);
+	return 1;
+}
+
+/* ---- time ---- */
+
+static int64_t opt_time(lua_State *L, struct lhost *h, int i)
+{
+	return lua_isnoneornil(L, i) ? core_now(h->core) : arg_int(L, i, "time");
+}
+
+static int ctx_now(lua_State *L)
+{
+	lua_pushinteger(L, core_now(H(L)->core));
+	return 1;
+}
+
+static int ctx_date(lua_State *L)
+{
+	char buf[16];
+	ktime_format_date(ktime_kst_day(opt_time(L, H(L), 2)), buf, sizeof(buf));
+	lua_pushstring(L, buf);
+	return 1;
+}
+
+static int ctx_clock(lua_State *L)
+{
+	int64_t tod = ktime_kst_ms_of_day(opt_time(L, H(L), 2));
+	char buf[16];
+	snprintf(buf, sizeof(buf), "%02d:%02d:%02d", (int)(tod / 3600000), (int)(tod / 60000 % 60),
+		 (int)(tod / 1000 % 60));
+	lua_pushstring(L, buf);
+	return 1;
+}
+
+static int ctx_log(lua_State *L)
+{
+	struct lhost *h = H(L);
+	luaL_Buffer b;
+	int n = lua_gettop(L);
+	luaL_buffinit(L, &b);
+	for (int i = 2; i <= n; i++) {
+		if (i > 2)
+			luaL_addchar(&b, ' ');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	core_log(h->core, h->idx, CORE_LOG_INFO, "%s", lua_tostring(L, -1));
+	return 0;
+}
+
+/* ---- timers ---- */
+
+static int remember_timer(lua_State *L, struct lhost *h, int rc, int64_t id, int fn)
+{
+	if (rc != KE_OK)
+		return luaL_error(L, "cannot create the timer: %s", ke_strerror(rc));
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_timers);
+	lua_pushvalue(L, fn);
+	lua_rawseti(L, -2, id);
+	lua_pushinteger(L, id);
+	return 1;
+}
+
+static int ctx_every_day(lua_State *L)
+{
+	struct lhost *h = H(L);
+	const char *at = luaL_checkstring(L, 2);
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	int64_t ms;
+	if (ktime_parse_hhmm(at, &ms) != KE_OK)
+		return luaL_error(L, "every_day wants a time \"HH:MM\" or \"HH:MM:SS\" (got \"%s\")", at);
+	int64_t id = 0;
+	int rc = core_timer_daily(h->core, h->idx, ms, 0, &id);
+	return remember_timer(L, h, rc, id, 3);
+}
+
+static int timer_common(lua_State *L, int repeat)
+{
+	struct lhost *h = H(L);
+	int64_t ms = arg_int(L, 2, "delay in ms");
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	if (ms < 0 || (repeat && ms == 0))
+		return luaL_error(L, "the interval must be %s milliseconds", repeat ? "a positive number of" : "0 or more");
+	int64_t id = 0;
+	int rc = core_timer_after(h->core, h->idx, repeat ? 0 : ms, repeat ? ms : 0, 0, &id);
+	return remember_timer(L, h, rc, id, 3);
+}
+
+static int ctx_after(lua_State *L)
+{
+	return timer_common(L, 0);
+}
+
+static int ctx_every(lua_State *L)
+{
+	return timer_common(L, 1);
+}
+
+static int ctx_cancel_timer(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int64_t id = arg_int(L, 2, "timer id");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_timers);
+	if (lua_rawgeti(L, -1, id) == LUA_TNIL) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_rawseti(L, -2, id);
+	core_timer_cancel(h->core, h->idx, id);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+int lhost_push_ctx(struct lhost *h)
+{
+	static const luaL_Reg methods[] = {
+		{"buy", ctx_buy},
+		{"sell", ctx_sell},
+		{"cancel", ctx_cancel},
+		{"modify", ctx_modify},
+		{"open_orders", ctx_open_orders},
+		{"close_all", ctx_close_all},
+		{"halt", ctx_halt},
+		{"position", ctx_position},
+		{"cash", ctx_cash},
+		{"equity", ctx_equity},
+		{"buyable", ctx_buyable},
+		{"last_price", ctx_last_price},
+		{"tick_size", ctx_tick_size},
+		{"round_price", ctx_round_price},
+		{"now", ctx_now},
+		{"date", ctx_date},
+		{"clock", ctx_clock},
+		{"log", ctx_log},
+		{"every_day", ctx_every_day},
+		{"after", ctx_after},
+		{"every", ctx_every},
+		{"cancel_timer", ctx_cancel_timer},
+		{NULL, NULL},
+	};
+	lua_State *L = h->L;
+	lua_createtable(L, 0, 4); /* ctx: name, params, state, symbols */
+	lua_newtable(L);
+	lua_setfield(L, -2, "state");
+	lua_createtable(L, 0, 1); /* metatable */
+	lua_createtable(L, 0, (int)(sizeof(methods) / sizeof(methods[0])));
+	lua_pushlightuserdata(L, h);
+	luaL_setfuncs(L, methods, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	return 1;
+}

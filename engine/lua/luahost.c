@@ -1,0 +1,648 @@
+/*
+ * luahost.c - a Lua strategy's life cycle: its sandboxed state, loading the
+ * file, and the hooks the core calls.
+ *
+ * Why each guard exists:
+ *  - the allocator caps memory so a runaway table or string.rep cannot take
+ *    the machine down: Lua then raises "not enough memory" inside the guest;
+ *  - the count hook raises an error once a hook call has run more than its
+ *    instruction budget, and keeps raising on every later check, so a guest
+ *    that catches the error with pcall still cannot keep running;
+ *  - everything that can raise (even library setup, which allocates) runs
+ *    under lua_pcall, so the host never reaches Lua's panic handler.
+ */
+#include "luahost.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktime.h"
+#include "lhost_internal.h"
+
+#define LH_HOOK_STEP 1000 /* instructions between budget checks */
+
+static const char *const hook_names[LH_NHOOKS] = {
+	"on_start", "on_tick", "on_bar", "on_fill", "on_order", "on_market_open", "on_market_close", "on_stop",
+};
+
+struct lhost *lhost_of(lua_State *L)
+{
+	return *(struct lhost **)lua_getextraspace(L);
+}
+
+static void *lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct lhost *h = ud;
+	if (!ptr)
+		osize = 0; /* Lua passes a type tag in osize for new blocks */
+	if (nsize == 0) {
+		free(ptr);
+		h->mem_used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && h->mem_used - osize + nsize > h->mem_limit)
+		return NULL;
+	void *n = realloc(ptr, nsize);
+	if (n)
+		h->mem_used = h->mem_used - osize + nsize;
+	return n;
+}
+
+static void lh_count_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	struct lhost *h = lhost_of(L);
+	h->spent += LH_HOOK_STEP;
+	if (h->spent > h->budget)
+		luaL_error(L, "instruction budget exceeded: more than %I instructions in one call (lua.instruction_budget)",
+			   (lua_Integer)h->budget);
+}
+
+static int lh_traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* Calls the function below nargs arguments with a traceback handler and a
+ * fresh budget. On error h->err holds the message and KE_ESCRIPT returns. */
+static int lh_pcall(struct lhost *h, int nargs, int nresults)
+{
+	lua_State *L = h->L;
+	int base = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, lh_traceback);
+	lua_insert(L, base);
+	h->spent = 0;
+	int st = lua_pcall(L, nargs, nresults, base);
+	int rc = KE_OK;
+	if (st != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		if (st == LUA_ERRMEM)
+			snprintf(h->err, sizeof(h->err), "not enough memory: the strategy reached its cap of %zu MiB "
+							 "(lua.memory_limit_mb)",
+				 h->mem_limit >> 20);
+		else if (st == LUA_ERRERR)
+			snprintf(h->err, sizeof(h->err), "error while handling an error (%s)", msg ? msg : "?");
+		else
+			snprintf(h->err, sizeof(h->err), "%s", msg ? msg : "(no message)");
+		lua_pop(L, 1);
+		rc = KE_ESCRIPT;
+	}
+	lua_remove(L, base);
+	return rc;
+}
+
+/* ---- sandbox ---- */
+
+static int lh_print(lua_State *L)
+{
+	struct lhost *h = lhost_of(L);
+	luaL_Buffer b;
+	int n = lua_gettop(L);
+	luaL_buffinit(L, &b);
+	for (int i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	core_log(h->core, h->idx, CORE_LOG_INFO, "%s", lua_tostring(L, -1));
+	return 0;
+}
+
+/* load() for text only: a binary chunk could break the VM's invariants. */
+static int lh_load(lua_State *L)
+{
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushliteral(L, "t");
+	if (n >= 4)
+		lua_pushvalue(L, 4); /* an explicit env, even nil, is passed as given */
+	lua_call(L, n >= 4 ? 4 : 3, LUA_MULTRET);
+	return lua_gettop(L) - n;
+}
+
+/* os.time() and os.date() without a time read the engine's clock, so a
+ * backtest sees simulated time and stays reproducible. */
+static int lh_os_time(lua_State *L)
+{
+	if (lua_isnoneornil(L, 1)) {
+		lua_pushinteger(L, core_now(lhost_of(L)->core) / 1000);
+		return 1;
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int lh_os_date(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_isnil(L, 2))
+		lua_pushinteger(L, core_now(lhost_of(L)->core) / 1000), lua_replace(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+static int valid_module_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (const char *p = s; *p; p++) {
+		int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+			 (*p == '.' && p[1] && p[1] != '.');
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* require(name) loads strategies/lib/<name>.lua (dots become slashes), once. */
+static int lh_require(lua_State *L)
+{
+	struct lhost *h = lhost_of(L);
+	const char *name = luaL_checkstring(L, 1);
+	if (!valid_module_name(name))
+		return luaL_error(L, "require '%s': module names are letters, digits, '_' and '.'; "
+				     "only strategies/lib/<name>.lua can be loaded",
+				  name);
+	lua_getfield(L, LUA_REGISTRYINDEX, "kis.loaded");
+	lua_getfield(L, -1, name);
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	char path[4200];
+	int n = snprintf(path, sizeof(path), "%s/", h->lib_dir);
+	for (const char *p = name; *p && n < (int)sizeof(path) - 5; p++)
+		path[n++] = *p == '.' ? '/' : *p;
+	snprintf(path + n, sizeof(path) - (size_t)n, ".lua");
+	int st = luaL_loadfilex(L, path, "t");
+	if (st == LUA_ERRFILE)
+		return luaL_error(L, "module '%s' not found: require loads only %s", name, path);
+	if (st != LUA_OK)
+		return lua_error(L);
+	lua_pushstring(L, name);
+	lua_call(L, 1, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
+	return 1;
+}
+
+static void open_sandbox(lua_State *L, uint64_t seed)
+{
+	static const luaL_Reg libs[] = {
+		{LUA_GNAME, luaopen_base},	    {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
+		{LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},	{LUA_UTF8LIBNAME, luaopen_utf8},
+		{LUA_OSLIBNAME, luaopen_os},
+	};
+	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+		luaL_requiref(L, libs[i].name, libs[i].func, 1);
+		lua_pop(L, 1);
+	}
+	lua_pushglobaltable(L);
+	lua_pushnil(L), lua_setfield(L, -2, "dofile");
+	lua_pushnil(L), lua_setfield(L, -2, "loadfile");
+	lua_getfield(L, -1, "load");
+	lua_pushcclosure(L, lh_load, 1);
+	lua_setfield(L, -2, "load");
+	lua_pushcfunction(L, lh_print);
+	lua_setfield(L, -2, "print");
+	lua_pushcfunction(L, lh_require);
+	lua_setfield(L, -2, "require");
+	lua_getfield(L, -1, "string");
+	lua_pushnil(L), lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+
+	/* os keeps time, date and clock only. */
+	lua_getfield(L, -1, "os");
+	lua_createtable(L, 0, 3);
+	lua_getfield(L, -2, "time");
+	lua_pushcclosure(L, lh_os_time, 1);
+	lua_setfield(L, -2, "time");
+	lua_getfield(L, -2, "date");
+	lua_pushcclosure(L, lh_os_date, 1);
+	lua_setfield(L, -2, "date");
+	lua_getfield(L, -2, "clock");
+	lua_setfield(L, -2, "clock");
+	lua_setfield(L, -3, "os");
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* no back door to the real os/io modules */
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "kis.loaded");
+
+	/* Lua 5.4 seeds math.random from the clock: reseed for reproducible runs. */
+	lua_getfield(L, -1, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, (lua_Integer)seed);
+	lua_call(L, 1, 0);
+	lua_pop(L, 2);
+}
+
+/* ---- reading the strategy table ---- */
+
+struct load_args {
+	struct lhost *h;
+	const char *params_lua;
+	char name[64];
+};
+
+static void merge_params(lua_State *L, int params, const char *params_lua)
+{
+	if (!params_lua)
+		return;
+	if (luaL_loadbufferx(L, params_lua, strlen(params_lua), "=config params", "t") != LUA_OK)
+		lua_error(L);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		luaL_error(L, "config params must be a table");
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushvalue(L, -2);
+		lua_rawget(L, params);
+		if (lua_isnil(L, -1))
+			luaL_error(L, "config sets params.%s, which the strategy does not declare in s.params",
+				   lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : "?");
+		lua_pop(L, 1);
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, params);
+	}
+	lua_pop(L, 1);
+}
+
+/* Protected: validates the table the file returned (at index 1) and wires
+ * hooks, params and symbols. */
+static int lh_read_strategy(lua_State *L)
+{
+	struct load_args *a = lua_touserdata(L, 2);
+	struct lhost *h = a->h;
+	if (!lua_istable(L, 1))
+		return luaL_error(L, "the strategy file must return a table (it returned a %s)", luaL_typename(L, 1));
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			const char *k = lua_tostring(L, -2);
+			int known = 0;
+			for (int i = 0; i < LH_NHOOKS; i++) {
+				if (strcmp(k, hook_names[i]) == 0) {
+					if (!lua_isfunction(L, -1))
+						return luaL_error(L, "s.%s must be a function", k);
+					lua_pushvalue(L, -1);
+					h->ref_hook[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+					known = 1;
+				}
+			}
+			if (!known && strncmp(k, "on_", 3) == 0)
+				return luaL_error(L, "unknown hook s.%s (hooks: on_start, on_tick, on_bar, on_fill, on_order, "
+						     "on_market_open, on_market_close, on_stop)",
+						  k);
+		}
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, 1, "name");
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "s.name must be a string");
+		snprintf(a->name, sizeof(a->name), "%s", lua_tostring(L, -1));
+	}
+	lua_pop(L, 1);
+
+	/* ctx.params: a copy of s.params with the config's overrides. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	int ctx = lua_gettop(L);
+	lua_newtable(L);
+	int params = lua_gettop(L);
+	lua_getfield(L, 1, "params");
+	if (!lua_isnil(L, -1)) {
+		if (!lua_istable(L, -1))
+			return luaL_error(L, "s.params must be a table");
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, params);
+		}
+	}
+	lua_pop(L, 1);
+	merge_params(L, params, a->params_lua);
+	lua_setfield(L, ctx, "params");
+
+	lua_getfield(L, 1, "symbols");
+	if (!lua_isnil(L, -1)) {
+		if (!lua_istable(L, -1))
+			return luaL_error(L, "s.symbols must be a list of symbol codes");
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_geti(L, -1, i);
+			if (lua_type(L, -1) != LUA_TSTRING)
+				return luaL_error(L, "s.symbols[%I] must be a string such as \"005930\"", i);
+			lua_pop(L, 1);
+		}
+	}
+	lua_setfield(L, ctx, "symbols");
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* ---- hooks the core calls ---- */
+
+static int call_ref(struct lhost *h, int ref, int nargs_after_ctx)
+{
+	lua_State *L = h->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	lua_insert(L, -1 - nargs_after_ctx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_insert(L, -1 - nargs_after_ctx);
+	return lh_pcall(h, 1 + nargs_after_ctx, 0);
+}
+
+static int hk_simple(void *impl, int which)
+{
+	struct lhost *h = impl;
+	return call_ref(h, h->ref_hook[which], 0);
+}
+
+static int hk_on_start(void *impl)
+{
+	return hk_simple(impl, LH_ON_START);
+}
+
+static int hk_on_stop(void *impl)
+{
+	return hk_simple(impl, LH_ON_STOP);
+}
+
+static int hk_on_market_open(void *impl)
+{
+	return hk_simple(impl, LH_ON_MARKET_OPEN);
+}
+
+static int hk_on_market_close(void *impl)
+{
+	return hk_simple(impl, LH_ON_MARKET_CLOSE);
+}
+
+static int hk_on_tick(void *impl, const struct tick *t)
+{
+	struct lhost *h = impl;
+	lua_rawgeti(h->L, LUA_REGISTRYINDEX, h->ref_tick_view);
+	h->cur_tick = t;
+	int rc = call_ref(h, h->ref_hook[LH_ON_TICK], 1);
+	h->cur_tick = NULL;
+	return rc;
+}
+
+static int hk_on_bar(void *impl, const struct bar *b)
+{
+	struct lhost *h = impl;
+	lua_rawgeti(h->L, LUA_REGISTRYINDEX, h->ref_bar_view);
+	h->cur_bar = b;
+	int rc = call_ref(h, h->ref_hook[LH_ON_BAR], 1);
+	h->cur_bar = NULL;
+	return rc;
+}
+
+/* Building the argument table allocates, so it runs protected too. */
+static int push_fill_p(lua_State *L)
+{
+	lhost_push_fill(lhost_of(L), lua_touserdata(L, 1));
+	return 1;
+}
+
+static int push_order_p(lua_State *L)
+{
+	lhost_push_order(lhost_of(L), lua_touserdata(L, 1));
+	return 1;
+}
+
+static int hk_with_table(struct lhost *h, int which, lua_CFunction build, const void *arg)
+{
+	lua_State *L = h->L;
+	lua_pushcfunction(L, build);
+	lua_pushlightuserdata(L, (void *)arg);
+	if (lh_pcall(h, 1, 1) != KE_OK)
+		return KE_ESCRIPT;
+	return call_ref(h, h->ref_hook[which], 1);
+}
+
+static int hk_on_fill(void *impl, const struct fill *f)
+{
+	return hk_with_table(impl, LH_ON_FILL, push_fill_p, f);
+}
+
+static int hk_on_order(void *impl, const struct order *o)
+{
+	return hk_with_table(impl, LH_ON_ORDER, push_order_p, o);
+}
+
+static int hk_on_timer(void *impl, int64_t timer_id, int64_t ref, int final)
+{
+	(void)ref;
+	struct lhost *h = impl;
+	lua_State *L = h->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_timers);
+	lua_rawgeti(L, -1, timer_id);
+	if (final) {
+		lua_pushnil(L);
+		lua_rawseti(L, -3, timer_id);
+	}
+	lua_remove(L, -2);
+	if (!lua_isfunction(L, -1)) { /* cancelled meanwhile */
+		lua_pop(L, 1);
+		return KE_OK;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	return lh_pcall(h, 1, 0);
+}
+
+static void hk_drop_timer(void *impl, int64_t timer_id, int64_t ref)
+{
+	(void)ref;
+	struct lhost *h = impl;
+	lua_rawgeti(h->L, LUA_REGISTRYINDEX, h->ref_timers);
+	lua_pushnil(h->L);
+	lua_rawseti(h->L, -2, timer_id);
+	lua_pop(h->L, 1);
+}
+
+static const char *hk_last_error(void *impl)
+{
+	return ((struct lhost *)impl)->err;
+}
+
+static void hk_destroy(void *impl)
+{
+	struct lhost *h = impl;
+	if (h->L)
+		lua_close(h->L);
+	free(h);
+}
+
+/* ---- loading ---- */
+
+/* Protected: libraries, sandbox, ctx and the views. */
+static int lh_setup(lua_State *L)
+{
+	struct lhost *h = lua_touserdata(L, 1);
+	uint64_t *seed = lua_touserdata(L, 2);
+	open_sandbox(L, *seed);
+	lua_newtable(L);
+	h->ref_symbols = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_newtable(L);
+	h->ref_timers = luaL_ref(L, LUA_REGISTRYINDEX);
+	lhost_push_ctx(h);
+	h->ref_ctx = luaL_ref(L, LUA_REGISTRYINDEX);
+	lhost_make_views(h);
+	return 0;
+}
+
+static void default_name(const char *path, char *out, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(out, len, "%s", base);
+	char *dot = strrchr(out, '.');
+	if (dot && strcmp(dot, ".lua") == 0)
+		*dot = '\0';
+}
+
+static int subscribe_symbols(struct lhost *h, char *err, size_t errlen)
+{
+	lua_State *L = h->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_getfield(L, -1, "symbols");
+	int rc = KE_OK;
+	if (lua_istable(L, -1)) {
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		for (lua_Integer i = 1; i <= n && rc == KE_OK; i++) {
+			lua_rawgeti(L, -1, i);
+			int32_t sym;
+			const char *code = lua_tostring(L, -1);
+			rc = core_symbol_intern(h->core, code, &sym);
+			if (rc == KE_OK)
+				rc = core_subscribe(h->core, h->idx, sym);
+			else
+				snprintf(err, errlen, "%s: bad symbol code '%s' in s.symbols", h->name, code);
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 2);
+	return rc;
+}
+
+int luahost_load(struct core *core, const struct luahost_options *opt, const struct luahost_spec *spec,
+		 int *out_strategy, char *err, size_t errlen)
+{
+	struct lhost *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return KE_ENOMEM;
+	}
+	h->core = core;
+	h->mem_limit = opt->memory_limit ? opt->memory_limit : LUAHOST_DEFAULT_MEMORY;
+	h->budget = opt->instruction_budget > 0 ? opt->instruction_budget : LUAHOST_DEFAULT_BUDGET;
+	snprintf(h->lib_dir, sizeof(h->lib_dir), "%s", opt->lib_dir ? opt->lib_dir : "strategies/lib");
+	for (int i = 0; i < LH_NHOOKS; i++)
+		h->ref_hook[i] = LUA_NOREF;
+	default_name(spec->path, h->name, sizeof(h->name));
+	h->idx = -1;
+
+	h->L = lua_newstate(lh_alloc, h);
+	if (!h->L) {
+		snprintf(err, errlen, "%s: cannot create a Lua state (memory cap too small?)", spec->path);
+		hk_destroy(h);
+		return KE_ENOMEM;
+	}
+	lua_State *L = h->L;
+	*(struct lhost **)lua_getextraspace(L) = h;
+	lua_sethook(L, lh_count_hook, LUA_MASKCOUNT, LH_HOOK_STEP);
+
+	uint64_t seed = opt->seed;
+	lua_pushcfunction(L, lh_setup);
+	lua_pushlightuserdata(L, h);
+	lua_pushlightuserdata(L, &seed);
+	int rc = lh_pcall(h, 2, 0);
+	if (rc != KE_OK) {
+		snprintf(err, errlen, "%s: setting up the Lua sandbox failed: %s", spec->path, h->err);
+		hk_destroy(h);
+		return KE_ENOMEM;
+	}
+
+	int st = luaL_loadfilex(L, spec->path, "t");
+	if (st != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		hk_destroy(h);
+		return st == LUA_ERRFILE ? KE_EIO : KE_EINVAL;
+	}
+	/* The file's top level runs under the same budget and memory cap. */
+	struct load_args args = {.h = h, .params_lua = spec->params_lua};
+	if (lh_pcall(h, 0, 1) != KE_OK) {
+		snprintf(err, errlen, "%s: error while loading: %s", spec->path, h->err);
+		hk_destroy(h);
+		return KE_ESCRIPT;
+	}
+	lua_pushcfunction(L, lh_read_strategy);
+	lua_insert(L, -2);
+	lua_pushlightuserdata(L, &args);
+	if (lh_pcall(h, 2, 0) != KE_OK) {
+		snprintf(err, errlen, "%s: %s", spec->path, h->err);
+		hk_destroy(h);
+		return KE_EINVAL;
+	}
+	if (spec->name)
+		snprintf(h->name, sizeof(h->name), "%s", spec->name);
+	else if (args.name[0])
+		snprintf(h->name, sizeof(h->name), "%s", args.name);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_pushstring(L, h->name);
+	lua_setfield(L, -2, "name");
+	lua_pop(L, 1);
+
+	struct strategy_hooks hooks = {
+		.on_start = h->ref_hook[LH_ON_START] != LUA_NOREF ? hk_on_start : NULL,
+		.on_tick = h->ref_hook[LH_ON_TICK] != LUA_NOREF ? hk_on_tick : NULL,
+		.on_bar = h->ref_hook[LH_ON_BAR] != LUA_NOREF ? hk_on_bar : NULL,
+		.on_fill = h->ref_hook[LH_ON_FILL] != LUA_NOREF ? hk_on_fill : NULL,
+		.on_order = h->ref_hook[LH_ON_ORDER] != LUA_NOREF ? hk_on_order : NULL,
+		.on_timer = hk_on_timer,
+		.on_market_open = h->ref_hook[LH_ON_MARKET_OPEN] != LUA_NOREF ? hk_on_market_open : NULL,
+		.on_market_close = h->ref_hook[LH_ON_MARKET_CLOSE] != LUA_NOREF ? hk_on_market_close : NULL,
+		.on_stop = h->ref_hook[LH_ON_STOP] != LUA_NOREF ? hk_on_stop : NULL,
+		.drop_timer = hk_drop_timer,
+		.last_error = hk_last_error,
+		.destroy = hk_destroy,
+	};
+	struct strategy_spec ss = {
+		.name = h->name, .cash = spec->cash, .risk = spec->risk, .halt_on_error = spec->halt_on_error};
+	rc = core_add_strategy(core, &ss, &hooks, h, &h->idx);
+	if (rc != KE_OK) {
+		snprintf(err, errlen, "%s: cannot register the strategy: %s", spec->path, ke_strerror(rc));
+		return rc; /* the core destroyed h */
+	}
+	rc = subscribe_symbols(h, err, errlen);
+	if (rc != KE_OK)
+		return rc; /* h belongs to the core now */
+	*out_strategy = h->idx;
+	return KE_OK;
+}

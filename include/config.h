@@ -1,0 +1,62 @@
+/*
+ * config.h - the run configuration, read from a Lua file that returns a
+ * table (the files in configs/). The file is evaluated in an empty environment: it
+ * can compute values but cannot reach the machine. Every key is checked;
+ * an unknown key or a wrong type is an error naming the file and the key.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+#define CONFIG_MAX_STRATEGIES 32
+#define CONFIG_MAX_DATA 64
+#define CONFIG_PATH_MAX 4096
+
+struct config_strategy {
+	char file[CONFIG_PATH_MAX];
+	char name[64];           /* "" = the strategy's own name */
+	int64_t cash;            /* -1 = share of what is left */
+	struct risk_limits risk;
+	int halt_on_error;       /* on_error = "halt" (1, default) | "continue" (0) */
+	char *params_lua;        /* "return {...}" or NULL; owned */
+};
+
+struct config_fill {
+	int slippage_ticks;
+	int64_t latency_ms;
+	int64_t participation_ppm;
+};
+
+struct engine_config {
+	char path[CONFIG_PATH_MAX]; /* "" when defaults only */
+	struct core_config core;
+	struct config_fill fill;
+	int64_t cash;
+	int64_t instruction_budget;
+	size_t memory_limit;
+	uint64_t seed;
+	struct config_strategy strategies[CONFIG_MAX_STRATEGIES];
+	int nstrategies;
+	char data[CONFIG_MAX_DATA][CONFIG_PATH_MAX];
+	int ndata;
+	int32_t from_day, to_day; /* KST day numbers, -1 = open */
+	char out_dir[CONFIG_PATH_MAX];
+};
+
+void config_defaults(struct engine_config *cfg);
+
+/* Reads path over the defaults already in cfg. Paths inside the file are
+ * taken relative to the current directory. */
+int config_load(const char *path, struct engine_config *cfg, char *err, size_t errlen);
+
+/* Splits the cash among strategies: explicit allocations first, the rest in
+ * equal parts (remainder to the first). KE_EINVAL if they exceed the total. */
+int config_allocate_cash(struct engine_config *cfg, char *err, size_t errlen);
+
+void config_free(struct engine_config *cfg);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * core.h - the deterministic engine core.
+ *
+ * The core holds the strategies, their orders, portfolios, risk state and
+ * timers. It never reads the clock and never does I/O: drivers feed it
+ * events (time, ticks, bars, broker events) and it answers by calling the
+ * broker and the strategies' hooks. Same events in, same calls out.
+ *
+ * Re-entrancy: broker events and strategy notifications are queued and
+ * delivered after the call that produced them returns, so a strategy hook
+ * never runs inside another hook.
+ */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "broker.h"
+#include "fee.h"
+#include "market.h"
+#include "order.h"
+#include "risk.h"
+
+struct core;
+
+enum core_log_level { CORE_LOG_DEBUG = 0, CORE_LOG_INFO, CORE_LOG_WARN, CORE_LOG_ERROR };
+
+struct core_log_sink {
+	void *ctx;
+	/* strategy is NULL for the engine's own messages. */
+	void (*log)(void *ctx, enum core_log_level level, const char *strategy, int64_t time, const char *msg);
+};
+
+/* Sees every order transition and every fill (reports, journal). */
+struct core_observer {
+	void *ctx;
+	void (*on_order)(void *ctx, const struct order *o);
+	void (*on_fill)(void *ctx, const struct fill *f);
+};
+
+enum core_market_reserve {
+	/* Reserve a market buy at the day's upper price limit, as KIS does
+	 * (last price x 1.3 when the previous close is unknown). */
+	CORE_RESERVE_UPPER_LIMIT = 0,
+	/* Reserve at the last price moved up by reserve_ticks ticks. If the fill
+	 * costs more than the cash left, the fill is cut to what cash pays. */
+	CORE_RESERVE_LAST_PRICE,
+};
+
+struct core_config {
+	struct fee_model fees;
+	struct risk_limits risk; /* across all strategies */
+	enum core_market_reserve market_reserve;
+	int reserve_ticks;
+};
+
+void core_config_default(struct core_config *cfg);
+
+/* What a strategy implementation provides. Any hook may be NULL. A hook
+ * returns KE_OK, or non-zero when the strategy raised an error, in which
+ * case last_error() describes it. */
+struct strategy_hooks {
+	int (*on_start)(void *impl);
+	int (*on_tick)(void *impl, const struct tick *t);
+	int (*on_bar)(void *impl, const struct bar *b);
+	int (*on_fill)(void *impl, const struct fill *f);
+	int (*on_order)(void *impl, const struct order *o);
+	/* final: the timer will not fire again (a one-shot, or cancelled). */
+	int (*on_timer)(void *impl, int64_t timer_id, int64_t ref, int final);
+	int (*on_market_open)(void *impl);
+	int (*on_market_close)(void *impl);
+	int (*on_stop)(void *impl);
+	/* Forget a timer that will never fire (its strategy was halted). */
+	void (*drop_timer)(void *impl, int64_t timer_id, int64_t ref);
+	const char *(*last_error)(void *impl);
+	void (*destroy)(void *impl);
+};
+
+struct strategy_spec {
+	const char *name;   /* copied */
+	int64_t cash;       /* its cash allocation */
+	struct risk_limits risk;
+	int halt_on_error;  /* 1: halt on the first error; 0: log it and keep calling */
+};
+
+/* ---- life cycle (driver) ---- */
+
+int core_new(const struct core_config *cfg, struct core **out);
+/* Destroys the strategies too (hooks->destroy). */
+void core_free(struct core *c);
+
+void core_set_broker(struct core *c, const struct broker *b);
+void core_set_log(struct core *c, const struct core_log_sink *sink);
+void core_set_observer(struct core *c, const struct core_observer *obs);
+
+/* Where brokers deliver their events. Events are queued; core_pump (and
+ * every driver call below) delivers them. */
+struct broker_sink core_broker_sink(struct core *c);
+
+int core_symbol_intern(struct core *c, const char *code, int32_t *out);
+/* NULL when sym is not a known id. */
+const char *core_symbol_name(const struct core *c, int32_t sym);
+/* KE_ENOENT when the code was never interned. */
+int core_symbol_find(const struct core *c, const char *code, int32_t *out);
+int32_t core_symbol_count(const struct core *c);
+
+/* Takes ownership of impl (destroyed with the core, or at once on error). */
+int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks,
+		      void *impl, int *out_index);
+/* The strategy receives ticks and bars of sym. A strategy that subscribes
+ * to nothing receives every symbol. */
+int core_subscribe(struct core *c, int strategy, int32_t sym);
+
+/* Sets the clock and runs every strategy's on_start. */
+int core_start(struct core *c, int64_t now);
+/* Fires, in order, every timer due at or before now, then sets the clock to
+ * now. Drivers call it before each event. Daily timers and the market
+ * open/close hooks of a day on which no event at all arrived are skipped. */
+int core_advance(struct core *c, int64_t now);
+int core_on_tick(struct core *c, const struct tick *t);
+int core_on_bar(struct core *c, const struct bar *b);
+/* Delivers queued broker events and strategy notifications. */
+int core_pump(struct core *c);
+/* End of input: fires the timers left on the last day, then on_stop. */
+int core_finish(struct core *c);
+int64_t core_now(const struct core *c);
+
+/* The previous close bounds limit prices (+/-30%). Backtests learn it from
+ * the data at each day change; live drivers set it from a quote. */
+void core_set_prev_close(struct core *c, int32_t sym, int64_t price);
+int64_t core_prev_close(const struct core *c, int32_t sym);
+int64_t core_last_price(const struct core *c, int32_t sym);
+
+/* ---- strategy-facing API (the Lua host's ctx calls these) ---- */
+
+struct order_request {
+	int32_t sym;
+	enum order_side side;
+	enum order_type type;
+	int64_t price; /* limit orders only */
+	int64_t qty;
+};
+
+/* KE_EINVAL (err says why, no order made) for a malformed request.
+ * Otherwise KE_OK and *out_id: the order exists, and may already be
+ * rejected by the pre-trade checks (its on_order says why). */
+int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err,
+	       size_t errlen);
+/* KE_ENOENT / KE_ESTATE (err says why) when the order is not the
+ * strategy's or not open, or a request of that kind is already pending. */
+int core_cancel(struct core *c, int strategy, int64_t id, char *err, size_t errlen);
+/* new_price 0 keeps the price, new_remaining 0 keeps the quantity. */
+int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int64_t new_remaining, char *err,
+		size_t errlen);
+
+const struct order *core_order(const struct core *c, int64_t id);
+/* Visit the strategy's open orders (sym < 0: all symbols) in id order. */
+int core_open_orders(struct core *c, int strategy, int32_t sym, int (*fn)(void *ud, const struct order *o),
+		     void *ud);
+
+struct core_position {
+	int64_t qty;
+	int64_t available; /* qty not promised to open sell orders */
+	int64_t avg_price; /* rounded half up, 0 when flat */
+	int64_t cost;
+	int64_t realized;
+};
+int core_position(const struct core *c, int strategy, int32_t sym, struct core_position *out);
+int64_t core_cash(const struct core *c, int strategy);           /* all cash */
+int64_t core_available_cash(const struct core *c, int strategy); /* cash not reserved */
+int64_t core_equity(const struct core *c, int strategy);         /* cash + positions at last price */
+/* Largest quantity the strategy could buy now at price (0: market order). */
+int64_t core_buyable(const struct core *c, int strategy, int32_t sym, int64_t price);
+
+int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref,
+		     int64_t *out_id);
+/* Every weekday at ms_of_day KST. */
+int core_timer_daily(struct core *c, int strategy, int64_t ms_of_day, int64_t ref, int64_t *out_id);
+int core_timer_cancel(struct core *c, int strategy, int64_t id);
+
+void core_log(struct core *c, int strategy, enum core_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Flatten: cancel the strategy's open orders and sell every position at
+ * market, including shares freed by those cancels and bought by fills that
+ * arrive meanwhile, until the strategy has no open order left. */
+int core_close_all(struct core *c, int strategy);
+
+/* Stop calling the strategy and cancel its open orders. */
+int core_halt_strategy(struct core *c, int strategy, const char *reason);
+int core_strategy_count(const struct core *c);
+const char *core_strategy_name(const struct core *c, int strategy);
+/* NULL while running; the reason once halted. */
+const char *core_strategy_halted(const struct core *c, int strategy);
+/* True when the strategy was halted because one of its hooks raised an error. */
+int core_strategy_failed(const struct core *c, int strategy);
+
+struct core_totals {
+	int64_t initial_cash;
+	int64_t cash;
+	int64_t position_value;
+	int64_t fees;
+	int64_t taxes;
+	int64_t realized;
+};
+/* strategy < 0: the sum over all strategies. */
+void core_totals(const struct core *c, int strategy, struct core_totals *out);
+
+#endif
