@@ -28,15 +28,9 @@
 
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 
-struct log_ctx {
-	enum core_log_level min;
-};
-
 static void log_stderr(void *ctx, enum core_log_level level, const char *strategy, int64_t time, const char *msg)
 {
-	const struct log_ctx *lc = ctx;
-	if (level < lc->min)
-		return;
+	(void)ctx;
 	char ts[32];
 	ktime_format_iso(time, ts, sizeof(ts));
 	fprintf(stderr, "%s %-5s %s: %s\n", ts, level_names[level], strategy ? strategy : "engine", msg);
@@ -125,8 +119,7 @@ static void sample(void *ud, int64_t time)
 static int run_backtest(struct engine_config *cfg, int quiet)
 {
 	char err[4096];
-	struct log_ctx lc = {quiet ? CORE_LOG_WARN : CORE_LOG_INFO};
-	struct core_log_sink sink = {&lc, log_stderr};
+	struct core_log_sink sink = {NULL, log_stderr, quiet ? CORE_LOG_WARN : CORE_LOG_INFO};
 	struct simbroker *venue = NULL;
 	struct run run = {0};
 	int status = EXIT_USAGE;
@@ -154,7 +147,7 @@ static int run_backtest(struct engine_config *cfg, int quiet)
 		lib_dir_for(cs->file, lib, sizeof(lib));
 		struct luahost_options lo = {lib, cfg->instruction_budget, cfg->memory_limit, cfg->seed + (uint64_t)i};
 		struct luahost_spec ls = {cs->file,	    cs->name[0] ? cs->name : NULL, cs->cash, cs->risk,
-					  cs->halt_on_error, cs->params_lua};
+					  cs->halt_on_error, cs->params_lua,	   cs->symbols};
 		int idx;
 		if (luahost_load(run.core, &lo, &ls, &idx, err, sizeof(err)) != KE_OK) {
 			fprintf(stderr, "kis-engine: %s\n", err);

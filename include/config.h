@@ -23,6 +23,7 @@ struct config_strategy {
 	struct risk_limits risk;
 	int halt_on_error;       /* on_error = "halt" (1, default) | "continue" (0) */
 	char *params_lua;        /* "return {...}" or NULL; owned */
+	char symbols[1024];      /* "" = the strategy's s.symbols; "*" = every symbol; else "A,B,..." */
 };
 
 struct config_fill {

@@ -30,6 +30,8 @@ struct core_log_sink {
 	void *ctx;
 	/* strategy is NULL for the engine's own messages. */
 	void (*log)(void *ctx, enum core_log_level level, const char *strategy, int64_t time, const char *msg);
+	/* Messages below this level are not even formatted. */
+	enum core_log_level min_level;
 };
 
 /* Sees every order transition and every fill (reports, journal). */
@@ -181,6 +183,8 @@ int core_timer_cancel(struct core *c, int strategy, int64_t id);
 
 void core_log(struct core *c, int strategy, enum core_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Whether a message of this level would be written (skip building it otherwise). */
+int core_log_enabled(const struct core *c, enum core_log_level level);
 
 /* Flatten: cancel the strategy's open orders and sell every position at
  * market, including shares freed by those cancels and bought by fills that

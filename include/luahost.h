@@ -33,6 +33,7 @@ struct luahost_spec {
 	struct risk_limits risk;
 	int halt_on_error;
 	const char *params_lua; /* NULL, or a chunk "return { ... }" of overrides for s.params */
+	const char *symbols;    /* NULL or "": s.symbols as written; "*": every symbol; else "A,B,..." */
 };
 
 /* Loads the file, checks its shape, registers it with the core and

@@ -48,6 +48,7 @@ struct order {
 	int64_t fees;         /* commission paid so far */
 	int64_t taxes;        /* transaction tax paid so far */
 	int64_t reserved;     /* buy: cash held back for the unfilled rest; sell: 0 */
+	int64_t reserve_price; /* buy: the price that reservation is computed at */
 	int64_t modify_reserve; /* buy: extra cash held for a pending modify */
 	int64_t modify_price;   /* pending modify: requested price (0 = keep) */
 	int64_t modify_qty;     /* pending modify: requested remaining (0 = keep) */

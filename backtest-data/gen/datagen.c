@@ -29,8 +29,8 @@
 #define DG_MAX_SYMBOLS 64
 #define DG_SESSION_MIN 380 /* continuous trading 09:00..15:20 */
 #define DG_CONT_END_MS (KRX_OPEN_MS + DG_SESSION_MIN * 60000LL)
-#define DG_MAX_TPD 10000000
-#define DG_AVG_SIZE 200 /* rough mean shares per trade, scales the auctions */
+#define DG_MAX_TPD     10000000
+#define DG_AVG_SIZE    200 /* rough mean shares per trade, scales the auctions */
 
 enum dg_mode { DG_TICKS, DG_BARS, DG_DAILY };
 enum dg_print { P_OPEN, P_CONT, P_CLOSE };
@@ -94,7 +94,7 @@ struct out {
 struct gen {
 	struct opts o;
 	uint64_t wcum[DG_SESSION_MIN + 1]; /* cumulative trade intensity per minute */
-	int nbars;                          /* continuous bars per day (closing bar extra) */
+	int nbars;                         /* continuous bars per day (closing bar extra) */
 	struct out out;
 };
 
@@ -516,7 +516,7 @@ static int run(struct gen *g)
 	}
 	fputs(o->mode == DG_TICKS  ? "time,symbol,price,volume,bid,ask\n"
 	      : o->mode == DG_BARS ? "time,symbol,open,high,low,close,volume\n"
-				   : "date,symbol,open,high,low,close,volume\n",
+	                           : "date,symbol,open,high,low,close,volume\n",
 	      g->out.fp);
 	for (uint64_t rows = 0; !o->total || rows < o->total; rows++) {
 		/* Earliest next row; ties go to the symbol listed first. A linear
@@ -618,19 +618,22 @@ static int parse_symbols(struct opts *o, const char *list, struct sym *syms)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int generate(int argc, char **argv, struct gen *g, struct sym *syms)
 {
-	static struct sym syms[DG_MAX_SYMBOLS];
-	static struct gen g;
 	static const struct option longopts[] = {
-		{"symbols", required_argument, NULL, 's'},     {"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 'T'},          {"days", required_argument, NULL, 'd'},
-		{"ticks-per-day", required_argument, NULL, 't'}, {"total", required_argument, NULL, 'n'},
-		{"bar-minutes", required_argument, NULL, 'b'}, {"seed", required_argument, NULL, 'S'},
-		{"out", required_argument, NULL, 'o'},         {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"symbols", required_argument, NULL, 's'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 'T'},
+	    {"days", required_argument, NULL, 'd'},
+	    {"ticks-per-day", required_argument, NULL, 't'},
+	    {"total", required_argument, NULL, 'n'},
+	    {"bar-minutes", required_argument, NULL, 'b'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct opts *o = &g.o;
+	struct opts *o = &g->o;
 	o->seed = 1;
 	o->tpd = 1000;
 	o->bar_minutes = 1;
@@ -701,7 +704,7 @@ int main(int argc, char **argv)
 		return bad("unknown mode '%s' (expected ticks, bars or daily)", mode);
 	if (parse_symbols(o, symbols, syms))
 		return bad("--symbols: expected distinct codes of 1-15 letters or digits, at most 64, got '%s'",
-			   symbols);
+		           symbols);
 	if (ktime_parse_date(from, &o->from_day) != KE_OK)
 		return bad("--from: expected a date YYYY-MM-DD, got '%s'", from);
 	o->from_day = next_weekday(o->from_day);
@@ -712,13 +715,13 @@ int main(int argc, char **argv)
 
 	/* U-shaped intensity over the 380 minutes: 13x the midday rate at the
 	 * open, 8x into the close (integers: d runs over -379..379). */
-	g.wcum[0] = 0;
+	g->wcum[0] = 0;
 	for (int m = 0; m < DG_SESSION_MIN; m++) {
 		int64_t d = 2 * m - (DG_SESSION_MIN - 1);
 		int64_t w = 100 + (m < DG_SESSION_MIN / 2 ? 1200 : 700) * d * d / (379 * 379);
-		g.wcum[m + 1] = g.wcum[m] + (uint64_t)w;
+		g->wcum[m + 1] = g->wcum[m] + (uint64_t)w;
 	}
-	g.nbars = (DG_SESSION_MIN + o->bar_minutes - 1) / o->bar_minutes;
+	g->nbars = (DG_SESSION_MIN + o->bar_minutes - 1) / o->bar_minutes;
 	for (int i = 0; i < o->nsym; i++) {
 		struct sym *s = &syms[i];
 		uint64_t x = o->seed * 0x9e3779b97f4a7c15ULL ^ fnv1a(s->code);
@@ -728,16 +731,30 @@ int main(int argc, char **argv)
 		s->prev_close = s->anchor;
 		s->day = o->from_day;
 	}
-	g.out.day = INT32_MIN;
-	g.out.fp = stdout;
-	if (o->out_path && !(g.out.fp = fopen(o->out_path, "w"))) {
+	g->out.day = INT32_MIN;
+	g->out.fp = stdout;
+	if (o->out_path && !(g->out.fp = fopen(o->out_path, "w"))) {
 		fprintf(stderr, "kis-datagen: %s: %s\n", o->out_path, strerror(errno));
 		return 1;
 	}
-	int rc = run(&g);
-	if (g.out.fp != stdout && fclose(g.out.fp) != 0 && rc == 0) {
+	int rc = run(g);
+	if (g->out.fp != stdout && fclose(g->out.fp) != 0 && rc == 0) {
 		fprintf(stderr, "kis-datagen: %s: %s\n", o->out_path, strerror(errno));
 		rc = 1;
 	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	struct sym *syms = calloc(DG_MAX_SYMBOLS, sizeof(*syms));
+	int rc = 1;
+	if (g && syms)
+		rc = generate(argc, argv, g, syms);
+	else
+		fprintf(stderr, "kis-datagen: out of memory\n");
+	free(g);
+	free(syms);
 	return rc;
 }

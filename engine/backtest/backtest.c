@@ -14,12 +14,17 @@
 #include "csvfeed.h"
 #include "ktime.h"
 
+#define SYMBOL_CACHE 16
+
 struct source {
 	struct csvfeed *feed;
 	struct md_record rec; /* the next record of this file */
 	int index;
-	char last_code[KE_SYMBOL_MAX]; /* one-entry cache of the symbol lookup */
-	int32_t last_sym;
+	/* Codes of up to 8 characters packed into an integer, so the lookup of
+	 * a row's symbol is a few integer compares instead of a hash and strcmp. */
+	uint64_t cache_key[SYMBOL_CACHE];
+	int32_t cache_sym[SYMBOL_CACHE];
+	int ncache;
 };
 
 static int src_less(const struct source *a, const struct source *b)
@@ -51,6 +56,8 @@ static int next_in_range(struct source *s, const struct backtest_options *opt, c
 		int rc = csvfeed_next(s->feed, &s->rec, err, errlen);
 		if (rc <= 0)
 			return rc;
+		if (opt->from_day < 0 && opt->to_day < 0)
+			return 1;
 		int32_t day = ktime_kst_day(s->rec.time);
 		if (opt->from_day >= 0 && day < opt->from_day)
 			continue;
@@ -60,16 +67,29 @@ static int next_in_range(struct source *s, const struct backtest_options *opt, c
 	}
 }
 
+/* 0 when the code is longer than 8 characters (not cacheable). */
+static uint64_t pack_code(const char *code)
+{
+	uint64_t k = 0;
+	int i = 0;
+	for (; i < 8 && code[i]; i++)
+		k |= (uint64_t)(unsigned char)code[i] << (8 * i);
+	return code[i] ? 0 : k;
+}
+
 static int symbol_of(struct core *core, struct source *s, int32_t *out)
 {
-	if (s->last_code[0] && strcmp(s->last_code, s->rec.symbol) == 0) {
-		*out = s->last_sym;
-		return KE_OK;
+	uint64_t key = pack_code(s->rec.symbol);
+	for (int i = 0; key && i < s->ncache; i++) {
+		if (s->cache_key[i] == key) {
+			*out = s->cache_sym[i];
+			return KE_OK;
+		}
 	}
 	int rc = core_symbol_intern(core, s->rec.symbol, out);
-	if (rc == KE_OK) {
-		memcpy(s->last_code, s->rec.symbol, sizeof(s->last_code));
-		s->last_sym = *out;
+	if (rc == KE_OK && key && s->ncache < SYMBOL_CACHE) {
+		s->cache_key[s->ncache] = key;
+		s->cache_sym[s->ncache++] = *out;
 	}
 	return rc;
 }

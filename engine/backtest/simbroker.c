@@ -234,8 +234,8 @@ void simbroker_advance(struct simbroker *sb, int64_t now)
 		struct sim_book *b = &sb->books[s];
 		for (int i = 0; i < b->n;) {
 			struct sim_order *so = &b->o[i];
-			if (so->session_day < 0 && day > so->placed_day)
-				so->session_day = day; /* its session is this first day after placement */
+			if (so->session_day < 0 && day > so->placed_day && ktime_weekday(day) != 0 && ktime_weekday(day) != 6)
+				so->session_day = day; /* its session: the first weekday after placement */
 			if (so->session_day >= 0 && so->session_day < day) {
 				int64_t id = so->id, rest = so->remaining;
 				book_remove(sb, b, i);

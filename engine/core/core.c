@@ -148,9 +148,14 @@ int64_t core_now(const struct core *c)
 
 /* ---- logging ---- */
 
+int core_log_enabled(const struct core *c, enum core_log_level level)
+{
+	return c->log.log && level >= c->log.min_level;
+}
+
 void core_emit_log(struct core *c, int strategy, enum core_log_level level, const char *msg)
 {
-	if (!c->log.log)
+	if (!core_log_enabled(c, level))
 		return;
 	const char *name = strategy >= 0 && strategy < c->nstrats ? c->strats[strategy].name : NULL;
 	c->log.log(c->log.ctx, level, name, c->now, msg);
@@ -159,6 +164,8 @@ void core_emit_log(struct core *c, int strategy, enum core_log_level level, cons
 void core_log(struct core *c, int strategy, enum core_log_level level, const char *fmt, ...)
 {
 	char buf[1024];
+	if (!core_log_enabled(c, level))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -501,10 +508,15 @@ int core_note_push(struct core *c, const struct core_note *n)
 
 static void deliver_note(struct core *c, const struct core_note *n)
 {
-	if (n->kind == NOTE_FILL)
+	if (n->kind == NOTE_FILL) {
 		CALL_HOOK(c, n->strategy, on_fill, &n->u.fill);
-	else
-		CALL_HOOK(c, n->strategy, on_order, &n->u.order);
+		return;
+	}
+	CALL_HOOK(c, n->strategy, on_order, &n->u.order);
+	/* The observer saw the end at once and the strategy has now heard of it:
+	 * nothing refers to the order any more, so memory stays flat. */
+	if (order_is_terminal(&n->u.order))
+		order_table_release(c->orders, n->u.order.id);
 }
 
 int core_pump(struct core *c)
@@ -592,8 +604,11 @@ static void fire_timer(struct core *c, const struct sched_timer *t)
 			s->hooks.drop_timer(s->impl, t->id, t->ref);
 		return;
 	}
+	c->firing_timer = t->id;
+	c->firing_cancelled = 0;
 	if (s->hooks.on_timer && s->hooks.on_timer(s->impl, t->id, t->ref, final) != KE_OK)
 		core_strategy_error(c, t->owner, "timer");
+	c->firing_timer = 0;
 	core_pump(c);
 }
 
@@ -647,7 +662,9 @@ int core_advance(struct core *c, int64_t now)
 			enter_day(c, ktime_kst_day(c->now));
 			fire_timer(c, &t);
 		}
-		rearm(c, &t, now);
+		if (!c->firing_cancelled)
+			rearm(c, &t, now);
+		c->firing_cancelled = 0;
 	}
 	c->now = now;
 	enter_day(c, now_day);
@@ -717,6 +734,12 @@ int core_timer_daily(struct core *c, int strategy, int64_t ms_of_day, int64_t re
 int core_timer_cancel(struct core *c, int strategy, int64_t id)
 {
 	(void)strategy; /* ids are unique across strategies; ownership is the host's concern */
+	if (id > 0 && id == c->firing_timer) {
+		/* Cancelled from its own callback: it is out of the queue while it
+		 * runs, so the mark stops it from being re-armed. */
+		c->firing_cancelled = 1;
+		return KE_OK;
+	}
 	return sched_cancel(c->sched, id);
 }
 
@@ -725,10 +748,11 @@ int core_timer_cancel(struct core *c, int strategy, int64_t id)
 static void note_price(struct core *c, int32_t sym, int64_t time, int64_t price)
 {
 	struct core_symbol *s = &c->syms[sym];
+	(void)time; /* the clock was advanced to it: cur_day is its day */
 	s->last_price = price;
-	s->last_day = ktime_kst_day(time);
+	s->last_day = c->cur_day;
 	c->price_vec[sym] = price;
-	c->last_event_day = s->last_day;
+	c->last_event_day = c->cur_day;
 }
 
 /* After a price change, strategies holding sym may have crossed a loss limit. */

@@ -84,7 +84,8 @@ struct core {
 	struct risk_state global_rs;
 	int global_open_orders;
 	int64_t day_start_equity;
-	int market_timers_armed;
+	int64_t firing_timer;  /* id of the timer whose callback runs now, 0 if none */
+	int firing_cancelled;  /* it was cancelled from inside that callback */
 };
 
 /* core.c */

@@ -180,6 +180,7 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 			return KE_ELIMIT;
 		}
 		o->reserved = need;
+		o->reserve_price = rprice;
 	} else {
 		portfolio_reserve_shares(&s->pf, o->sym, o->qty);
 	}
@@ -231,7 +232,8 @@ int core_place(struct core *c, int strategy, const struct order_request *req, in
 	if (check_order(c, o, reason, sizeof(reason)) != KE_OK) {
 		order_set_state(o, ORDER_REJECTED, c->now);
 		snprintf(o->reason, sizeof(o->reason), "%s", reason);
-		core_log(c, strategy, CORE_LOG_WARN, "order %lld rejected: %s", (long long)o->id, reason);
+		/* INFO: a backtest may reject thousands; orders.csv keeps every reason. */
+		core_log(c, strategy, CORE_LOG_INFO, "order %lld rejected: %s", (long long)o->id, reason);
 		notify_order(c, o);
 		return KE_OK;
 	}
@@ -253,7 +255,8 @@ static struct order *own_open_order(struct core *c, int strategy, int64_t id, ch
 {
 	struct order *o = order_table_get(c->orders, id);
 	if (!o || o->strategy != strategy) {
-		snprintf(err, errlen, "order %lld is not an order of this strategy", (long long)id);
+		/* Ended orders leave the table once reported, so "unknown" covers them. */
+		snprintf(err, errlen, "order %lld is not an open order of this strategy", (long long)id);
 		return NULL;
 	}
 	if (!order_is_open(o)) {
@@ -451,11 +454,14 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 	int64_t tax = o->side == SIDE_SELL ? fee_sell_tax(&c->cfg.fees, ktime_yyyymmdd(ktime_kst_day(ev->time)), value)
 					   : 0;
 	if (o->side == SIDE_BUY) {
-		/* The filled part gives back its share of the reservation; the
-		 * last fill gives back all that is left. */
-		int64_t release = ev->qty == remaining ? o->reserved : o->reserved / remaining * ev->qty;
-		portfolio_release_cash(&s->pf, release);
-		o->reserved -= release;
+		/* What stays held is exactly what the rest would need, so the
+		 * part released always covers this fill's value and commission:
+		 * fee(a + b) >= fee(a) + fee(b) when fees are truncated. */
+		int64_t keep = reserve_for(c, remaining - ev->qty, o->reserve_price);
+		if (keep > o->reserved)
+			keep = o->reserved;
+		portfolio_release_cash(&s->pf, o->reserved - keep);
+		o->reserved = keep;
 	} else {
 		portfolio_release_shares(&s->pf, o->sym, ev->qty);
 	}
@@ -518,6 +524,7 @@ static void on_modified(struct core *c, struct order *o, const struct broker_eve
 			core_log(c, o->strategy, CORE_LOG_ERROR, "order %lld modified beyond its reserved cash",
 				 (long long)o->id);
 		o->reserved = need;
+		o->reserve_price = price;
 		o->modify_reserve = 0;
 	} else {
 		portfolio_release_shares(&s->pf, o->sym, old_rest - rest);

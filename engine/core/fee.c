@@ -16,10 +16,10 @@ void fee_model_default(struct fee_model *m)
 		return;
 	/* shared/kis-protocol.md section 7: tax by year, 거래세 + 농특세 summed. */
 	static const struct fee_tax_rate defaults[] = {
-		{20230101, 2000000}, /* 0.20% */
-		{20240101, 1800000}, /* 0.18% */
-		{20250101, 1500000}, /* 0.15% */
-		{20260101, 2000000}, /* 0.20% */
+	    {20230101, 2000000}, /* 0.20% */
+	    {20240101, 1800000}, /* 0.18% */
+	    {20250101, 1500000}, /* 0.15% */
+	    {20260101, 2000000}, /* 0.20% */
 	};
 	*m = (struct fee_model){0};
 	m->commission_ppb = 150000; /* 0.015%, a round figure above KIS's 0.0140527% */
@@ -83,8 +83,7 @@ int fee_rate_from_fraction(double fraction, int64_t *out_ppb)
 
 int fee_set_tax_rate(struct fee_model *m, int32_t from_yyyymmdd, int64_t ppb)
 {
-	if (!m || m->ntax < 0 || m->ntax > FEE_MAX_TAX_RATES || from_yyyymmdd <= 0 || ppb < 0 ||
-	    ppb >= FEE_PPB_ONE)
+	if (!m || m->ntax < 0 || m->ntax > FEE_MAX_TAX_RATES || from_yyyymmdd <= 0 || ppb < 0 || ppb >= FEE_PPB_ONE)
 		return KE_EINVAL;
 	int i = 0;
 	while (i < m->ntax && m->tax[i].from_yyyymmdd < from_yyyymmdd)

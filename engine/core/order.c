@@ -28,13 +28,20 @@ struct order_table {
 const char *order_state_name(enum order_state s)
 {
 	switch (s) {
-	case ORDER_NEW: return "new";
-	case ORDER_SUBMITTED: return "submitted";
-	case ORDER_ACCEPTED: return "accepted";
-	case ORDER_PARTIAL: return "partially_filled";
-	case ORDER_FILLED: return "filled";
-	case ORDER_CANCELLED: return "cancelled";
-	case ORDER_REJECTED: return "rejected";
+	case ORDER_NEW:
+		return "new";
+	case ORDER_SUBMITTED:
+		return "submitted";
+	case ORDER_ACCEPTED:
+		return "accepted";
+	case ORDER_PARTIAL:
+		return "partially_filled";
+	case ORDER_FILLED:
+		return "filled";
+	case ORDER_CANCELLED:
+		return "cancelled";
+	case ORDER_REJECTED:
+		return "rejected";
 	}
 	return "unknown";
 }
@@ -42,8 +49,10 @@ const char *order_state_name(enum order_state s)
 const char *order_side_name(enum order_side s)
 {
 	switch (s) {
-	case SIDE_BUY: return "buy";
-	case SIDE_SELL: return "sell";
+	case SIDE_BUY:
+		return "buy";
+	case SIDE_SELL:
+		return "sell";
 	}
 	return "unknown";
 }
@@ -51,8 +60,10 @@ const char *order_side_name(enum order_side s)
 const char *order_type_name(enum order_type t)
 {
 	switch (t) {
-	case ORDER_MARKET: return "market";
-	case ORDER_LIMIT: return "limit";
+	case ORDER_MARKET:
+		return "market";
+	case ORDER_LIMIT:
+		return "limit";
 	}
 	return "unknown";
 }

@@ -120,7 +120,7 @@ static int64_t mul_div(int64_t a, int64_t b, int64_t c)
 }
 
 int portfolio_apply_fill(struct portfolio *p, int32_t sym, enum order_side side, int64_t qty, int64_t price,
-			 int64_t fee, int64_t tax)
+                         int64_t fee, int64_t tax)
 {
 	if (!p || sym < 0 || qty <= 0 || price <= 0 || fee < 0 || tax < 0)
 		return KE_EINVAL;
@@ -154,12 +154,12 @@ int portfolio_apply_fill(struct portfolio *p, int32_t sym, enum order_side side,
 	/* The shares sold take the floor of their pro-rata cost; the remainder
 	 * stays with the shares kept, so selling out leaves cost exactly 0. */
 	int64_t share = qty == pos->qty ? pos->cost : mul_div(pos->cost, qty, pos->qty);
-	int64_t gain = value - share; /* both >= 0: cannot overflow */
+	int64_t gain = value - share;         /* both >= 0: cannot overflow */
 	int64_t proceeds = value - fee - tax; /* fee + tax checked above; >= -INT64_MAX */
 	if (proceeds < 0 ? p->cash < -proceeds : p->cash > INT64_MAX - proceeds)
 		return KE_EINVAL;
 	if (gain > 0 ? (pos->realized > INT64_MAX - gain || p->realized > INT64_MAX - gain)
-		     : (pos->realized < INT64_MIN - gain || p->realized < INT64_MIN - gain))
+	             : (pos->realized < INT64_MIN - gain || p->realized < INT64_MIN - gain))
 		return KE_EINVAL;
 	p->cash += proceeds;
 	p->fees += fee;

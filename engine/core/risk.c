@@ -44,7 +44,7 @@ static int refuse(char *reason, size_t reason_len, const char *what, const char 
 }
 
 int risk_check(const struct risk_limits *lim, const struct risk_state *st, const struct risk_order_info *info,
-	       const char *scope, char *reason, size_t reason_len)
+               const char *scope, char *reason, size_t reason_len)
 {
 	char a[32], b[32], what[KE_REASON_MAX];
 	if (reason && reason_len > 0)
@@ -55,25 +55,27 @@ int risk_check(const struct risk_limits *lim, const struct risk_state *st, const
 	 * must not silently refuse every order. */
 	if (lim->max_order_value > 0 && info->order_value > lim->max_order_value) {
 		snprintf(what, sizeof(what), "order value %s KRW exceeds max_order_value %s KRW",
-			 group(a, info->order_value), group(b, lim->max_order_value));
+		         group(a, info->order_value), group(b, lim->max_order_value));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_position_value > 0 && info->is_buy && info->position_value_after > lim->max_position_value) {
-		snprintf(what, sizeof(what), "position value after this buy %s KRW would exceed max_position_value %s KRW",
-			 group(a, info->position_value_after), group(b, lim->max_position_value));
+		snprintf(what, sizeof(what),
+		         "position value after this buy %s KRW would exceed max_position_value %s KRW",
+		         group(a, info->position_value_after), group(b, lim->max_position_value));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_open_orders > 0 && (int64_t)info->open_orders + 1 > lim->max_open_orders) {
 		snprintf(what, sizeof(what), "%s open orders already: one more would exceed max_open_orders %s",
-			 group(a, info->open_orders), group(b, lim->max_open_orders));
+		         group(a, info->open_orders), group(b, lim->max_open_orders));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_orders_per_minute > 0) {
 		int recent = st ? risk_orders_last_minute(st, info->now) : 0;
 		if ((int64_t)recent + 1 > lim->max_orders_per_minute) {
-			snprintf(what, sizeof(what),
-				 "%s orders sent in the last 60 seconds: one more would exceed max_orders_per_minute %s",
-				 group(a, recent), group(b, lim->max_orders_per_minute));
+			snprintf(
+			    what, sizeof(what),
+			    "%s orders sent in the last 60 seconds: one more would exceed max_orders_per_minute %s",
+			    group(a, recent), group(b, lim->max_orders_per_minute));
 			return refuse(reason, reason_len, what, scope);
 		}
 	}

@@ -80,8 +80,9 @@ static int get(lua_State *L, int t, const char *k)
 
 static int64_t read_int(lua_State *L, const struct walk *w, const char *key, int64_t min, int64_t max)
 {
-	int ok;
-	lua_Integer v = lua_tointegerx(L, -1, &ok);
+	int ok = 0;
+	/* Numbers only: lua_tointegerx would also take the string "100". */
+	lua_Integer v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
 	lua_pop(L, 1);
 	if (!ok || v < min || v > max) {
 		char msg[128];
@@ -242,7 +243,12 @@ static char *serialize_params(lua_State *L, const struct walk *w, const char *ke
 		lua_error(L);
 	lua_call(L, 0, 1);
 	lua_insert(L, -2);
-	lua_call(L, 1, 1);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		/* "serializer:25: params values must be ..." -> the message after the position. */
+		const char *msg = lua_tostring(L, -1);
+		const char *colon = msg ? strstr(msg, ": ") : NULL;
+		fail(L, w, key, colon ? colon + 2 : "cannot be read");
+	}
 	size_t n;
 	const char *s = lua_tolstring(L, -1, &n);
 	char *copy = malloc(n + 1);
@@ -253,9 +259,55 @@ static char *serialize_params(lua_State *L, const struct walk *w, const char *ke
 	return copy;
 }
 
+/* A Lua list: keys exactly 1..n. Returns n. */
+static int list_len(lua_State *L, const struct walk *w, const char *key)
+{
+	if (!lua_istable(L, -1))
+		fail(L, w, key, "must be a list { ... }");
+	int n = (int)luaL_len(L, -1), count = 0;
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pop(L, 1);
+		count++;
+	}
+	if (count != n)
+		fail(L, w, key, "must be a list { a, b, ... } without named keys");
+	return n;
+}
+
+/* symbols = "*" | { "005930", ... } -> "*" or "005930,000660". */
+static void read_symbols(lua_State *L, const struct walk *w, const char *key, char *out, size_t len)
+{
+	if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "*") == 0) {
+		snprintf(out, len, "*");
+		lua_pop(L, 1);
+		return;
+	}
+	int n = list_len(L, w, key);
+	size_t used = 0;
+	if (n == 0)
+		fail(L, w, key, "must name at least one symbol, or be \"*\" for every symbol");
+	for (int i = 1; i <= n; i++) {
+		lua_geti(L, -1, i);
+		const char *code = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		size_t cl = code ? strlen(code) : 0;
+		int ok = cl > 0 && cl < KE_SYMBOL_MAX;
+		for (size_t j = 0; ok && j < cl; j++)
+			ok = (code[j] >= '0' && code[j] <= '9') || (code[j] >= 'A' && code[j] <= 'Z') ||
+			     (code[j] >= 'a' && code[j] <= 'z');
+		if (!ok)
+			fail(L, w, key, "must be \"*\" or a list of symbol codes such as \"005930\"");
+		if (used + cl + 2 > len)
+			fail(L, w, key, "lists too many symbols");
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i > 1 ? "," : "", code);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
 static void read_strategy(lua_State *L, const struct walk *w, int i, struct config_strategy *s)
 {
-	static const char *const keys[] = {"file", "name", "cash", "params", "risk", "on_error", NULL};
+	static const char *const keys[] = {"file", "name", "cash", "params", "risk", "on_error", "symbols", NULL};
 	char where[64], key[128];
 	snprintf(where, sizeof(where), "strategies[%d]", i);
 	memset(s, 0, sizeof(*s));
@@ -290,6 +342,9 @@ static void read_strategy(lua_State *L, const struct walk *w, int i, struct conf
 		s->halt_on_error = strcmp(v, "halt") == 0;
 		lua_pop(L, 1);
 	}
+	snprintf(key, sizeof(key), "%s.symbols", where);
+	if (get(L, t, "symbols"))
+		read_symbols(L, w, key, s->symbols, sizeof(s->symbols));
 	snprintf(key, sizeof(key), "%s.params", where);
 	if (get(L, t, "params"))
 		s->params_lua = serialize_params(L, w, key);
@@ -351,9 +406,7 @@ static int cfg_walk(lua_State *L)
 	if (get(L, 1, "out"))
 		copy_str(L, w, "out", cfg->out_dir, sizeof(cfg->out_dir));
 	if (get(L, 1, "data")) {
-		if (!lua_istable(L, -1))
-			fail(L, w, "data", "must be a list of CSV files");
-		int n = (int)luaL_len(L, -1);
+		int n = list_len(L, w, "data");
 		if (n > CONFIG_MAX_DATA)
 			fail(L, w, "data", "lists too many files");
 		for (int i = 1; i <= n; i++) {
@@ -366,9 +419,7 @@ static int cfg_walk(lua_State *L)
 		lua_pop(L, 1);
 	}
 	if (get(L, 1, "strategies")) {
-		if (!lua_istable(L, -1))
-			fail(L, w, "strategies", "must be a list");
-		int n = (int)luaL_len(L, -1);
+		int n = list_len(L, w, "strategies");
 		if (n > CONFIG_MAX_STRATEGIES)
 			fail(L, w, "strategies", "lists too many strategies");
 		config_free(cfg);
@@ -412,11 +463,11 @@ int config_load(const char *path, struct engine_config *cfg, char *err, size_t e
 	}
 	/* The chunk's environment: only pure libraries. */
 	lua_newtable(L);
-	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
 	lua_setfield(L, -2, "string");
-	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
 	lua_setfield(L, -2, "math");
-	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
+	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
 	lua_setfield(L, -2, "table");
 	/* The base library goes into the real globals (the serializer uses
 	 * them); the config sees only its pure functions. */

@@ -24,6 +24,9 @@ enum {
 	LH_NHOOKS
 };
 
+/* Fields of the tick and bar views. */
+enum { LK_SYMBOL, LK_PRICE, LK_VOLUME, LK_TIME, LK_BID, LK_ASK, LK_OPEN, LK_HIGH, LK_LOW, LK_CLOSE, LH_NKEYS };
+
 struct lhost {
 	lua_State *L;
 	struct core *core;
@@ -40,6 +43,10 @@ struct lhost {
 	int ref_symbols; /* table: sym id + 1 -> code string */
 	int ref_timers;  /* table: timer id -> function */
 	int ref_hook[LH_NHOOKS];
+
+	/* Field names of the tick and bar views, as interned Lua strings: a
+	 * key is recognised by pointer, not by strcmp (see luactx.c). */
+	const char *key[LH_NKEYS];
 
 	/* What the tick/bar views show during a call (NULL outside). */
 	const struct tick *cur_tick;

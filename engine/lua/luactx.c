@@ -24,8 +24,9 @@ static struct lhost *H(lua_State *L)
 
 static int64_t arg_int(lua_State *L, int i, const char *what)
 {
-	int ok;
-	lua_Integer v = lua_tointegerx(L, i, &ok);
+	int ok = 0;
+	/* lua_tointegerx alone would also take the string "100". */
+	lua_Integer v = lua_type(L, i) == LUA_TNUMBER ? lua_tointegerx(L, i, &ok) : 0;
 	if (!ok)
 		luaL_error(L, "%s must be a whole number (got %s)", what,
 			   lua_type(L, i) == LUA_TNUMBER ? lua_pushfstring(L, "%f", lua_tonumber(L, i)) : luaL_typename(L, i));
@@ -107,82 +108,72 @@ void lhost_push_order(struct lhost *h, const struct order *o)
 
 /* ---- tick and bar views ---- */
 
+static const char *const view_keys[LH_NKEYS] = {
+	"symbol", "price", "volume", "time", "bid", "ask", "open", "high", "low", "close",
+};
+
+/* Which field a key names, or -1. Short Lua strings are interned, so the
+ * pointer of "price" is the same every time it is used as a key. */
+static int view_key(const struct lhost *h, lua_State *L)
+{
+	const char *k = lua_tostring(L, 2);
+	for (int i = 0; k && i < LH_NKEYS; i++)
+		if (k == h->key[i])
+			return i;
+	return -1;
+}
+
+/* The view's upvalue 1 is the table of symbol strings by id + 1. */
+static void push_view_symbol(struct lhost *h, lua_State *L, int32_t sym)
+{
+	if (lua_rawgeti(L, lua_upvalueindex(1), (lua_Integer)sym + 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lhost_push_symbol(h, sym);
+	}
+}
+
+static int push_price_or_nil(lua_State *L, int64_t v)
+{
+	if (v > 0)
+		lua_pushinteger(L, v);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
 static int tick_index(lua_State *L)
 {
 	struct lhost *h = lhost_of(L);
 	const struct tick *t = h->cur_tick;
-	const char *k = lua_tostring(L, 2);
 	if (!t)
 		return luaL_error(L, "a tick is only valid during its on_tick call: copy the fields you keep");
-	if (!k)
-		return 0;
-	switch (k[0]) {
-	case 'p':
-		if (strcmp(k, "price") == 0)
-			return lua_pushinteger(L, t->price), 1;
-		break;
-	case 's':
-		if (strcmp(k, "symbol") == 0)
-			return lhost_push_symbol(h, t->sym), 1;
-		break;
-	case 'v':
-		if (strcmp(k, "volume") == 0)
-			return lua_pushinteger(L, t->volume), 1;
-		break;
-	case 't':
-		if (strcmp(k, "time") == 0)
-			return lua_pushinteger(L, t->time), 1;
-		break;
-	case 'b':
-		if (strcmp(k, "bid") == 0) {
-			if (t->bid > 0)
-				lua_pushinteger(L, t->bid);
-			else
-				lua_pushnil(L);
-			return 1;
-		}
-		break;
-	case 'a':
-		if (strcmp(k, "ask") == 0) {
-			if (t->ask > 0)
-				lua_pushinteger(L, t->ask);
-			else
-				lua_pushnil(L);
-			return 1;
-		}
-		break;
+	switch (view_key(h, L)) {
+	case LK_PRICE: lua_pushinteger(L, t->price); return 1;
+	case LK_SYMBOL: push_view_symbol(h, L, t->sym); return 1;
+	case LK_VOLUME: lua_pushinteger(L, t->volume); return 1;
+	case LK_TIME: lua_pushinteger(L, t->time); return 1;
+	case LK_BID: return push_price_or_nil(L, t->bid);
+	case LK_ASK: return push_price_or_nil(L, t->ask);
+	default: return 0;
 	}
-	return 0;
 }
 
 static int bar_index(lua_State *L)
 {
 	struct lhost *h = lhost_of(L);
 	const struct bar *b = h->cur_bar;
-	const char *k = lua_tostring(L, 2);
 	if (!b)
 		return luaL_error(L, "a bar is only valid during its on_bar call: copy the fields you keep");
-	if (!k)
-		return 0;
-	int64_t v;
-	if (strcmp(k, "close") == 0)
-		v = b->close;
-	else if (strcmp(k, "open") == 0)
-		v = b->open;
-	else if (strcmp(k, "high") == 0)
-		v = b->high;
-	else if (strcmp(k, "low") == 0)
-		v = b->low;
-	else if (strcmp(k, "volume") == 0)
-		v = b->volume;
-	else if (strcmp(k, "time") == 0)
-		v = b->time;
-	else if (strcmp(k, "symbol") == 0)
-		return lhost_push_symbol(h, b->sym), 1;
-	else
-		return 0;
-	lua_pushinteger(L, v);
-	return 1;
+	switch (view_key(h, L)) {
+	case LK_CLOSE: lua_pushinteger(L, b->close); return 1;
+	case LK_OPEN: lua_pushinteger(L, b->open); return 1;
+	case LK_HIGH: lua_pushinteger(L, b->high); return 1;
+	case LK_LOW: lua_pushinteger(L, b->low); return 1;
+	case LK_VOLUME: lua_pushinteger(L, b->volume); return 1;
+	case LK_TIME: lua_pushinteger(L, b->time); return 1;
+	case LK_SYMBOL: push_view_symbol(h, L, b->sym); return 1;
+	default: return 0;
+	}
 }
 
 static int view_newindex(lua_State *L)
@@ -190,11 +181,13 @@ static int view_newindex(lua_State *L)
 	return luaL_error(L, "ticks and bars are read-only");
 }
 
-static int make_view(lua_State *L, lua_CFunction index, const char *tname)
+static int make_view(struct lhost *h, lua_CFunction index, const char *tname)
 {
+	lua_State *L = h->L;
 	lua_newuserdatauv(L, 0, 0);
 	lua_createtable(L, 0, 3);
-	lua_pushcfunction(L, index);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_symbols);
+	lua_pushcclosure(L, index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, view_newindex);
 	lua_setfield(L, -2, "__newindex");
@@ -206,8 +199,17 @@ static int make_view(lua_State *L, lua_CFunction index, const char *tname)
 
 int lhost_make_views(struct lhost *h)
 {
-	h->ref_tick_view = make_view(h->L, tick_index, "tick");
-	h->ref_bar_view = make_view(h->L, bar_index, "bar");
+	lua_State *L = h->L;
+	/* Keep the key strings alive (and so their addresses fixed). */
+	lua_createtable(L, LH_NKEYS, 0);
+	for (int i = 0; i < LH_NKEYS; i++) {
+		lua_pushstring(L, view_keys[i]);
+		h->key[i] = lua_tostring(L, -1);
+		lua_rawseti(L, -2, i + 1);
+	}
+	luaL_ref(L, LUA_REGISTRYINDEX);
+	h->ref_tick_view = make_view(h, tick_index, "tick");
+	h->ref_bar_view = make_view(h, bar_index, "bar");
 	return KE_OK;
 }
 
@@ -388,17 +390,10 @@ static int ctx_tick_size(lua_State *L)
 
 static int ctx_round_price(lua_State *L)
 {
-	static const char *const dirs[] = {"down", "up", "nearest", NULL};
-	lua_Number x = luaL_checknumber(L, 2);
-	int dir = luaL_checkoption(L, 3, "nearest", dirs);
-	if (!(x >= 1 && x < 1e12))
-		return luaL_error(L, "price must be between 1 and 1e12");
-	/* A fractional input (an SMA, say) is first taken to whole won in the
-	 * requested direction; then to a valid tick the same way. */
-	int64_t down = krx_round_price((int64_t)x, -1);
-	int64_t up = krx_round_price((int64_t)x + ((lua_Number)(int64_t)x < x ? 1 : 0), 1);
-	int64_t r = dir == 0 ? down : dir == 1 ? up : (x - (lua_Number)down <= (lua_Number)up - x ? down : up);
-	lua_pushinteger(L, r);
+	static const char *const dirs[] = {"down", "up", NULL};
+	int64_t p = arg_int(L, 2, "price");
+	int dir = luaL_checkoption(L, 3, "down", dirs);
+	lua_pushinteger(L, krx_round_price(p, dir == 0 ? -1 : 1));
 	return 1;
 }
 
@@ -436,6 +431,8 @@ static int ctx_clock(lua_State *L)
 static int ctx_log(lua_State *L)
 {
 	struct lhost *h = H(L);
+	if (!core_log_enabled(h->core, CORE_LOG_INFO))
+		return 0;
 	luaL_Buffer b;
 	int n = lua_gettop(L);
 	luaL_buffinit(L, &b);

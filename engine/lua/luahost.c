@@ -74,6 +74,21 @@ static int lh_traceback(lua_State *L)
 	return 1;
 }
 
+/* A failed call leaves its status and message: keep a readable copy. */
+static int call_failed(struct lhost *h, int st)
+{
+	const char *msg = lua_tostring(h->L, -1);
+	if (st == LUA_ERRMEM)
+		snprintf(h->err, sizeof(h->err),
+			 "not enough memory: the strategy reached its cap of %zu MiB (lua.memory_limit_mb)",
+			 h->mem_limit >> 20);
+	else if (st == LUA_ERRERR)
+		snprintf(h->err, sizeof(h->err), "error while handling an error (%s)", msg ? msg : "?");
+	else
+		snprintf(h->err, sizeof(h->err), "%s", msg ? msg : "(no message)");
+	return KE_ESCRIPT;
+}
+
 /* Calls the function below nargs arguments with a traceback handler and a
  * fresh budget. On error h->err holds the message and KE_ESCRIPT returns. */
 static int lh_pcall(struct lhost *h, int nargs, int nresults)
@@ -86,19 +101,31 @@ static int lh_pcall(struct lhost *h, int nargs, int nresults)
 	int st = lua_pcall(L, nargs, nresults, base);
 	int rc = KE_OK;
 	if (st != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-		if (st == LUA_ERRMEM)
-			snprintf(h->err, sizeof(h->err), "not enough memory: the strategy reached its cap of %zu MiB "
-							 "(lua.memory_limit_mb)",
-				 h->mem_limit >> 20);
-		else if (st == LUA_ERRERR)
-			snprintf(h->err, sizeof(h->err), "error while handling an error (%s)", msg ? msg : "?");
-		else
-			snprintf(h->err, sizeof(h->err), "%s", msg ? msg : "(no message)");
+		rc = call_failed(h, st);
 		lua_pop(L, 1);
-		rc = KE_ESCRIPT;
 	}
 	lua_remove(L, base);
+	return rc;
+}
+
+/* The per-event path pushes handler, hook, ctx and arguments in call order
+ * (no stack rotation): begin_call returns the handler's index. */
+static int begin_call(struct lhost *h, int hook_ref)
+{
+	lua_State *L = h->L;
+	lua_pushcfunction(L, lh_traceback);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, hook_ref);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	return lua_gettop(L) - 2;
+}
+
+static int end_call(struct lhost *h, int base)
+{
+	lua_State *L = h->L;
+	h->spent = 0;
+	int st = lua_pcall(L, lua_gettop(L) - base - 1, 0, base);
+	int rc = st == LUA_OK ? KE_OK : call_failed(h, st);
+	lua_settop(L, base - 1);
 	return rc;
 }
 
@@ -107,6 +134,8 @@ static int lh_pcall(struct lhost *h, int nargs, int nresults)
 static int lh_print(lua_State *L)
 {
 	struct lhost *h = lhost_of(L);
+	if (!core_log_enabled(h->core, CORE_LOG_INFO))
+		return 0;
 	luaL_Buffer b;
 	int n = lua_gettop(L);
 	luaL_buffinit(L, &b);
@@ -264,8 +293,31 @@ static void open_sandbox(lua_State *L, uint64_t seed)
 struct load_args {
 	struct lhost *h;
 	const char *params_lua;
+	const char *symbols;
 	char name[64];
 };
+
+/* The config may trade the strategy on other symbols than it names: the
+ * override replaces s.symbols itself, so the strategy sees it too. */
+static void override_symbols(lua_State *L, const char *symbols)
+{
+	if (!symbols || !*symbols)
+		return;
+	if (strcmp(symbols, "*") == 0) {
+		lua_pushnil(L);
+	} else {
+		lua_newtable(L);
+		lua_Integer n = 0;
+		for (const char *p = symbols; *p;) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			lua_pushlstring(L, p, len);
+			lua_rawseti(L, -2, ++n);
+			p += len + (comma ? 1 : 0);
+		}
+	}
+	lua_setfield(L, 1, "symbols");
+}
 
 static void merge_params(lua_State *L, int params, const char *params_lua)
 {
@@ -348,6 +400,7 @@ static int lh_read_strategy(lua_State *L)
 	merge_params(L, params, a->params_lua);
 	lua_setfield(L, ctx, "params");
 
+	override_symbols(L, a->symbols);
 	lua_getfield(L, 1, "symbols");
 	if (!lua_isnil(L, -1)) {
 		if (!lua_istable(L, -1))
@@ -367,20 +420,10 @@ static int lh_read_strategy(lua_State *L)
 
 /* ---- hooks the core calls ---- */
 
-static int call_ref(struct lhost *h, int ref, int nargs_after_ctx)
-{
-	lua_State *L = h->L;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	lua_insert(L, -1 - nargs_after_ctx);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
-	lua_insert(L, -1 - nargs_after_ctx);
-	return lh_pcall(h, 1 + nargs_after_ctx, 0);
-}
-
 static int hk_simple(void *impl, int which)
 {
 	struct lhost *h = impl;
-	return call_ref(h, h->ref_hook[which], 0);
+	return end_call(h, begin_call(h, h->ref_hook[which]));
 }
 
 static int hk_on_start(void *impl)
@@ -406,9 +449,10 @@ static int hk_on_market_close(void *impl)
 static int hk_on_tick(void *impl, const struct tick *t)
 {
 	struct lhost *h = impl;
+	int base = begin_call(h, h->ref_hook[LH_ON_TICK]);
 	lua_rawgeti(h->L, LUA_REGISTRYINDEX, h->ref_tick_view);
 	h->cur_tick = t;
-	int rc = call_ref(h, h->ref_hook[LH_ON_TICK], 1);
+	int rc = end_call(h, base);
 	h->cur_tick = NULL;
 	return rc;
 }
@@ -416,9 +460,10 @@ static int hk_on_tick(void *impl, const struct tick *t)
 static int hk_on_bar(void *impl, const struct bar *b)
 {
 	struct lhost *h = impl;
+	int base = begin_call(h, h->ref_hook[LH_ON_BAR]);
 	lua_rawgeti(h->L, LUA_REGISTRYINDEX, h->ref_bar_view);
 	h->cur_bar = b;
-	int rc = call_ref(h, h->ref_hook[LH_ON_BAR], 1);
+	int rc = end_call(h, base);
 	h->cur_bar = NULL;
 	return rc;
 }
@@ -439,11 +484,17 @@ static int push_order_p(lua_State *L)
 static int hk_with_table(struct lhost *h, int which, lua_CFunction build, const void *arg)
 {
 	lua_State *L = h->L;
+	int base = begin_call(h, h->ref_hook[which]);
 	lua_pushcfunction(L, build);
 	lua_pushlightuserdata(L, (void *)arg);
-	if (lh_pcall(h, 1, 1) != KE_OK)
-		return KE_ESCRIPT;
-	return call_ref(h, h->ref_hook[which], 1);
+	/* Building the table allocates, so it runs protected as well. */
+	int st = lua_pcall(L, 1, 1, base);
+	if (st != LUA_OK) {
+		int rc = call_failed(h, st);
+		lua_settop(L, base - 1);
+		return rc;
+	}
+	return end_call(h, base);
 }
 
 static int hk_on_fill(void *impl, const struct fill *f)
@@ -462,18 +513,21 @@ static int hk_on_timer(void *impl, int64_t timer_id, int64_t ref, int final)
 	struct lhost *h = impl;
 	lua_State *L = h->L;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_timers);
-	lua_rawgeti(L, -1, timer_id);
+	int timers = lua_gettop(L);
+	lua_pushcfunction(L, lh_traceback);
+	lua_rawgeti(L, timers, timer_id);
 	if (final) {
 		lua_pushnil(L);
-		lua_rawseti(L, -3, timer_id);
+		lua_rawseti(L, timers, timer_id);
 	}
-	lua_remove(L, -2);
 	if (!lua_isfunction(L, -1)) { /* cancelled meanwhile */
-		lua_pop(L, 1);
+		lua_settop(L, timers - 1);
 		return KE_OK;
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
-	return lh_pcall(h, 1, 0);
+	int rc = end_call(h, timers + 1);
+	lua_settop(L, timers - 1);
+	return rc;
 }
 
 static void hk_drop_timer(void *impl, int64_t timer_id, int64_t ref)
@@ -596,7 +650,7 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 		return st == LUA_ERRFILE ? KE_EIO : KE_EINVAL;
 	}
 	/* The file's top level runs under the same budget and memory cap. */
-	struct load_args args = {.h = h, .params_lua = spec->params_lua};
+	struct load_args args = {.h = h, .params_lua = spec->params_lua, .symbols = spec->symbols};
 	if (lh_pcall(h, 0, 1) != KE_OK) {
 		snprintf(err, errlen, "%s: error while loading: %s", spec->path, h->err);
 		hk_destroy(h);

@@ -15,8 +15,10 @@ double report_max_drawdown_step(int64_t *peak, int64_t equity, double current_ma
 {
 	if (!peak)
 		return current_max;
-	if (equity > *peak)
-		*peak = equity;
+	if (equity >= *peak) {
+		*peak = equity; /* at a peak there is no drawdown: skip the division */
+		return current_max;
+	}
 	/* No drawdown is defined against a peak that is not positive. */
 	if (*peak <= 0)
 		return current_max;

@@ -68,27 +68,38 @@ function ind.sma(n)
 end
 
 function SMA:push(x)
-	check_x("sma", x)
-	local n, buf = self.n, self.buf
-	local pos = self.pos % n + 1
-	if self.count == n then
-		self.sum = self.sum - buf[pos]
+	-- The hot path of most strategies: locals instead of repeated field
+	-- reads, and the argument check only calls out on bad input.
+	if type(x) ~= "number" or x ~= x then
+		check_x("sma", x)
+	end
+	local n, count, sum, buf = self.n, self.count, self.sum, self.buf
+	local pos = self.pos + 1
+	if pos > n then
+		pos = 1
+	end
+	if count == n then
+		sum = sum - buf[pos]
 	else
-		self.count = self.count + 1
+		count = count + 1
+		self.count = count
 	end
 	buf[pos] = x
 	self.pos = pos
-	self.sum = self.sum + x
+	sum = sum + x
 	-- Float sums collect rounding error with every add/subtract pair; a
 	-- fresh sum once per lap bounds it. Integer sums are exact.
-	if pos == n and math_type(self.sum) == "float" then
-		local s = 0
+	if pos == n and math_type(sum) == "float" then
+		sum = 0
 		for i = 1, n do
-			s = s + buf[i]
+			sum = sum + buf[i]
 		end
-		self.sum = s
 	end
-	return self:value()
+	self.sum = sum
+	if count < n then
+		return nil
+	end
+	return sum / n
 end
 
 function SMA:value()

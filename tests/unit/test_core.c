@@ -27,8 +27,8 @@ struct probe {
 	int fail_on_tick; /* return an error from on_tick */
 	struct order last_order;
 	struct fill last_fill;
-	int64_t timer_ids[8];
-	int ntimer;
+	struct core *core;    /* for hooks that act back on the core */
+	int64_t cancel_ref;   /* a timer with this ref cancels itself when it fires */
 };
 
 static void note(struct probe *p, const char *fmt, ...)
@@ -69,7 +69,8 @@ static int p_on_timer(void *impl, int64_t id, int64_t ref, int final)
 	struct probe *p = impl;
 	(void)final;
 	note(p, "timer %lld;", (long long)ref);
-	(void)id;
+	if (p->cancel_ref && ref == p->cancel_ref)
+		assert_int_equal(core_timer_cancel(p->core, 0, id), KE_OK);
 	return KE_OK;
 }
 
@@ -133,7 +134,7 @@ static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *r
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	assert_int_equal(core_new(NULL, &f->c), 0);
-	struct core_log_sink ls = {f, log_sink};
+	struct core_log_sink ls = {f, log_sink, CORE_LOG_DEBUG};
 	core_set_log(f->c, &ls);
 	assert_int_equal(simbroker_new(NULL, core_broker_sink(f->c), &f->v), 0);
 	struct broker b = simbroker_broker(f->v);
@@ -144,6 +145,7 @@ static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *r
 		if (risk)
 			sp.risk = *risk;
 		int idx;
+		f->p[i].core = f->c;
 		assert_int_equal(core_add_strategy(f->c, &sp, &probe_hooks, &f->p[i], &idx), 0);
 		assert_int_equal(idx, i);
 	}
@@ -286,17 +288,16 @@ static void test_reservations_follow_partial_fills_and_cancel(void **state)
 	assert_int_equal(core_available_cash(f->c, 0), 10000000 - 7001050);
 	feed(f, at("09:00:01"), 69900, 40); /* 40 fill at 69,900 */
 	assert_int_equal(f->p[0].last_order.state, ORDER_PARTIAL);
-	/* Cash: 10,000,000 - 2,796,000 - floor(419.4) = 7,203,581. The 40 filled
-	 * shares released 40 x floor(7,001,050 / 100) = 2,800,400 of the hold,
-	 * leaving 4,200,650 held for the remaining 60. */
+	/* Cash: 10,000,000 - 2,796,000 - floor(419.4) = 7,203,581. What stays
+	 * held is what the remaining 60 need: 4,200,000 + floor(630) = 4,200,630. */
 	assert_int_equal(core_cash(f->c, 0), 7203581);
-	assert_int_equal(core_available_cash(f->c, 0), 7203581 - 4200650);
+	assert_int_equal(core_available_cash(f->c, 0), 7203581 - 4200630);
 	char err[160];
 	assert_int_equal(core_cancel(f->c, 0, id, err, sizeof(err)), 0);
 	core_pump(f->c);
 	assert_int_equal(f->p[0].last_order.state, ORDER_CANCELLED);
 	assert_int_equal(core_available_cash(f->c, 0), core_cash(f->c, 0));
-	assert_int_equal(core_cancel(f->c, 0, id, err, sizeof(err)), KE_ESTATE);
+	assert_int_equal(core_cancel(f->c, 0, id, err, sizeof(err)), KE_ENOENT);
 	teardown_fx(f);
 }
 
@@ -384,7 +385,9 @@ static void test_halt_cancels_open_orders(void **state)
 	int64_t id = place(f, 0, SIDE_BUY, 60000, 5);
 	assert_int_equal(core_halt_strategy(f->c, 0, "kill switch"), 0);
 	core_pump(f->c);
-	assert_int_equal(core_order(f->c, id)->state, ORDER_CANCELLED);
+	/* A halted strategy hears nothing more; the venue and the books show the cancel. */
+	assert_int_equal(simbroker_open_count(f->v), 0);
+	assert_null(core_order(f->c, id)); /* ended and reported: released */
 	assert_int_equal(core_available_cash(f->c, 0), 1000000);
 	assert_string_equal(core_strategy_halted(f->c, 0), "kill switch");
 	assert_false(core_strategy_failed(f->c, 0));
@@ -406,7 +409,11 @@ static void test_daily_loss_limit_halts(void **state)
 	assert_non_null(core_strategy_halted(f->c, 0));
 	assert_non_null(strstr(core_strategy_halted(f->c, 0), "daily loss limit"));
 	assert_false(core_strategy_failed(f->c, 0));
-	assert_int_equal(core_order(f->c, 2)->state, ORDER_CANCELLED);
+	assert_int_equal(simbroker_open_count(f->v), 0); /* the resting sell was cancelled */
+	assert_null(core_order(f->c, 2));
+	struct core_position pos;
+	core_position(f->c, 0, f->sym, &pos);
+	assert_int_equal(pos.available, 100); /* its 10 shares are free again */
 	teardown_fx(f);
 }
 
@@ -442,6 +449,34 @@ static void test_days_without_data_get_no_daily_timers(void **state)
 	 * had data); Tuesday and Wednesday had none and are skipped. */
 	feed(f, at("09:00:00") + 3 * KTIME_DAY_MS, 70000, 100);
 	assert_string_equal(f->p[0].log, "timer 7;close;open;tick 70000;");
+	teardown_fx(f);
+}
+
+static void test_repeating_timer_cancelled_from_its_callback(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx(1, 1000000, NULL, 1);
+	int64_t id;
+	f->p[0].cancel_ref = 5;
+	assert_int_equal(core_timer_after(f->c, 0, 0, 10000, 5, &id), 0); /* every 10 s from 08:59:10 */
+	feed(f, at("09:10:00"), 70000, 100);
+	/* It fired once and cancelled itself: no re-arm, no further calls. */
+	assert_string_equal(f->p[0].log, "timer 5;open;tick 70000;");
+	teardown_fx(f);
+}
+
+static void test_every_timer_does_not_burst_after_a_gap(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx(1, 1000000, NULL, 1);
+	int64_t id;
+	assert_int_equal(core_timer_after(f->c, 0, 0, 60000, 4, &id), 0); /* every minute from 09:00:00 */
+	feed(f, at("09:00:30"), 70000, 100);
+	f->p[0].log[0] = '\0';
+	/* 09:01 .. 09:30 were missed while no event came: the 09:01 occurrence
+	 * fires, then the latest one due (09:30), not thirty in a row. */
+	feed(f, at("09:30:30"), 70000, 100);
+	assert_string_equal(f->p[0].log, "timer 4;timer 4;tick 70000;");
 	teardown_fx(f);
 }
 
@@ -483,6 +518,8 @@ int main(void)
 		cmocka_unit_test(test_daily_loss_limit_halts),
 		cmocka_unit_test(test_timers_fire_in_order_before_the_event),
 		cmocka_unit_test(test_days_without_data_get_no_daily_timers),
+		cmocka_unit_test(test_repeating_timer_cancelled_from_its_callback),
+		cmocka_unit_test(test_every_timer_does_not_burst_after_a_gap),
 		cmocka_unit_test(test_strategies_have_separate_books),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,13 @@
 /*
  * test_fee.c - commission and transaction tax rounding, the tax table.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <math.h>
 
 #include "fee.h"
@@ -211,10 +213,10 @@ static void test_set_tax_rate_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_apply_rate_rounding), cmocka_unit_test(test_apply_rate_edges),
-		cmocka_unit_test(test_apply_rate_int64_max), cmocka_unit_test(test_default_model),
-		cmocka_unit_test(test_tax_by_date),          cmocka_unit_test(test_rate_from_fraction),
-		cmocka_unit_test(test_set_tax_rate),         cmocka_unit_test(test_set_tax_rate_full),
+	    cmocka_unit_test(test_apply_rate_rounding),  cmocka_unit_test(test_apply_rate_edges),
+	    cmocka_unit_test(test_apply_rate_int64_max), cmocka_unit_test(test_default_model),
+	    cmocka_unit_test(test_tax_by_date),          cmocka_unit_test(test_rate_from_fraction),
+	    cmocka_unit_test(test_set_tax_rate),         cmocka_unit_test(test_set_tax_rate_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

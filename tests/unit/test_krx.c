@@ -4,10 +4,11 @@
  * Tick bands (since 2023-01-25): <2,000: 1; <5,000: 5; <20,000: 10;
  * <50,000: 50; <200,000: 100; <500,000: 500; otherwise 1,000.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include "krx.h"
@@ -18,24 +19,23 @@ static void test_tick_size_band_edges(void **state)
 	static const struct {
 		int64_t price, tick;
 	} cases[] = {
-		{1, 1},         {1999, 1},        {2000, 5},        {4995, 5},     {4999, 5},
-		{5000, 10},     {19990, 10},      {19999, 10},      {20000, 50},   {49950, 50},
-		{49999, 50},    {50000, 100},     {199900, 100},    {199999, 100}, {200000, 500},
-		{499500, 500},  {499999, 500},    {500000, 1000},   {1234000, 1000},
+	    {1, 1},        {1999, 1},     {2000, 5},     {4995, 5},      {4999, 5},       {5000, 10},    {19990, 10},
+	    {19999, 10},   {20000, 50},   {49950, 50},   {49999, 50},    {50000, 100},    {199900, 100}, {199999, 100},
+	    {200000, 500}, {499500, 500}, {499999, 500}, {500000, 1000}, {1234000, 1000},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (krx_tick_size(cases[i].price) != cases[i].tick)
 			fail_msg("tick of %lld: got %lld, want %lld", (long long)cases[i].price,
-				 (long long)krx_tick_size(cases[i].price), (long long)cases[i].tick);
+			         (long long)krx_tick_size(cases[i].price), (long long)cases[i].tick);
 }
 
 static void test_price_valid(void **state)
 {
 	(void)state;
-	static const int64_t valid[] = {1, 2, 1999, 2000, 2005, 4995, 5000, 5010, 19990, 20000, 20050, 49950,
-					50000, 50100, 199900, 200000, 200500, 499500, 500000, 501000};
-	static const int64_t invalid[] = {0, -1, -100, 2001, 2004, 4996, 4999, 5005, 19995, 20010, 20025,
-					  49990, 50050, 199950, 200100, 499900, 500500, 500999};
+	static const int64_t valid[] = {1,     2,     1999,  2000,  2005,   4995,   5000,   5010,   19990,  20000,
+	                                20050, 49950, 50000, 50100, 199900, 200000, 200500, 499500, 500000, 501000};
+	static const int64_t invalid[] = {0,     -1,    -100,  2001,  2004,   4996,   4999,   5005,   19995,
+	                                  20010, 20025, 49990, 50050, 199950, 200100, 499900, 500500, 500999};
 	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
 		if (!krx_price_valid(valid[i]))
 			fail_msg("%lld should be valid", (long long)valid[i]);
@@ -167,9 +167,9 @@ static void test_in_session(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tick_size_band_edges), cmocka_unit_test(test_price_valid),
-		cmocka_unit_test(test_round_price),          cmocka_unit_test(test_add_ticks),
-		cmocka_unit_test(test_price_limits),         cmocka_unit_test(test_in_session),
+	    cmocka_unit_test(test_tick_size_band_edges), cmocka_unit_test(test_price_valid),
+	    cmocka_unit_test(test_round_price),          cmocka_unit_test(test_add_ticks),
+	    cmocka_unit_test(test_price_limits),         cmocka_unit_test(test_in_session),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

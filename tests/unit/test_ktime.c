@@ -9,11 +9,13 @@
  *   date -u -d '2000-01-01T00:00:00Z' +%s       -> 946684800
  * and day numbers from those seconds / 86400 at 00:00Z (2026-03-02 -> 20514).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <string.h>
 
 #include "ke_common.h"
@@ -54,8 +56,8 @@ static void test_parse_fraction(void **state)
 	(void)state;
 	assert_int_equal(parse("2026-03-02T09:00:00.123+09:00", 0), MON_0900_KST + 123);
 	assert_int_equal(parse("2026-03-02T09:00:00.123", 0), MON_0900_KST + 123);
-	assert_int_equal(parse("2026-03-02T00:00:00.5Z", 0), MON_0900_KST + 500);   /* .5 = 500 ms */
-	assert_int_equal(parse("2026-03-02T00:00:00.05Z", 0), MON_0900_KST + 50);   /* .05 = 50 ms */
+	assert_int_equal(parse("2026-03-02T00:00:00.5Z", 0), MON_0900_KST + 500); /* .5 = 500 ms */
+	assert_int_equal(parse("2026-03-02T00:00:00.05Z", 0), MON_0900_KST + 50); /* .05 = 50 ms */
 	assert_int_equal(parse("2026-03-02T00:00:00.999Z", 0), MON_0900_KST + 999);
 	assert_int_equal(parse("2026-03-02T00:00:00.123456Z", 0), MON_0900_KST + 123); /* truncated to ms */
 	assert_int_equal(parse("2026-03-02T08:59:59.999", 0), MON_0900_KST - 1);
@@ -83,36 +85,36 @@ static void test_parse_rejects(void **state)
 {
 	(void)state;
 	static const char *bad[] = {
-		"2026-13-01",                    /* month 13 */
-		"2026-00-10",                    /* month 0 */
-		"2026-02-30",                    /* Feb 30 */
-		"2025-02-29",                    /* not a leap year */
-		"2026-03-00",                    /* day 0 */
-		"2026-04-31",                    /* April has 30 */
-		"garbage",                       /* */
-		"",                              /* */
-		"2026-03-2",                     /* missing digit */
-		"2026-3-02",                     /* missing digit */
-		"26-03-02",                      /* two-digit year */
-		"2026/03/02",                    /* wrong separator */
-		"2026-03-02x",                   /* trailing junk after a date */
-		"2026-03-02X09:00:00",           /* bad date/time separator */
-		"2026-03-02T09:00",              /* no seconds */
-		"2026-03-02T9:00:00",            /* missing digit */
-		"2026-03-02T09:00:0Z",           /* missing digit */
-		"2026-03-02T24:00:00",           /* hour 24 */
-		"2026-03-02T09:60:00",           /* minute 60 */
-		"2026-03-02T09:00:60",           /* second 60 */
-		"2026-03-02T09:00:00.",          /* dot without digits */
-		"2026-03-02T09:00:00+0900",      /* offset without colon */
-		"2026-03-02T09:00:00+09",        /* short offset */
-		"2026-03-02T09:00:00+15:00",     /* offset beyond 14 h */
-		"2026-03-02T09:00:00+09:60",     /* offset minutes 60 */
-		"2026-03-02T09:00:00+09:00x",    /* trailing junk */
-		"2026-03-02T09:00:00Zx",         /* trailing junk */
-		"2026-03-02T09:00:00 ",          /* trailing space */
-		"2026-03-02T09:00:00.123+09:00Z", /* two offsets */
-		"2026-03-02T09:00:00K",          /* unknown zone letter */
+	    "2026-13-01",                     /* month 13 */
+	    "2026-00-10",                     /* month 0 */
+	    "2026-02-30",                     /* Feb 30 */
+	    "2025-02-29",                     /* not a leap year */
+	    "2026-03-00",                     /* day 0 */
+	    "2026-04-31",                     /* April has 30 */
+	    "garbage",                        /* */
+	    "",                               /* */
+	    "2026-03-2",                      /* missing digit */
+	    "2026-3-02",                      /* missing digit */
+	    "26-03-02",                       /* two-digit year */
+	    "2026/03/02",                     /* wrong separator */
+	    "2026-03-02x",                    /* trailing junk after a date */
+	    "2026-03-02X09:00:00",            /* bad date/time separator */
+	    "2026-03-02T09:00",               /* no seconds */
+	    "2026-03-02T9:00:00",             /* missing digit */
+	    "2026-03-02T09:00:0Z",            /* missing digit */
+	    "2026-03-02T24:00:00",            /* hour 24 */
+	    "2026-03-02T09:60:00",            /* minute 60 */
+	    "2026-03-02T09:00:60",            /* second 60 */
+	    "2026-03-02T09:00:00.",           /* dot without digits */
+	    "2026-03-02T09:00:00+0900",       /* offset without colon */
+	    "2026-03-02T09:00:00+09",         /* short offset */
+	    "2026-03-02T09:00:00+15:00",      /* offset beyond 14 h */
+	    "2026-03-02T09:00:00+09:60",      /* offset minutes 60 */
+	    "2026-03-02T09:00:00+09:00x",     /* trailing junk */
+	    "2026-03-02T09:00:00Zx",          /* trailing junk */
+	    "2026-03-02T09:00:00 ",           /* trailing space */
+	    "2026-03-02T09:00:00.123+09:00Z", /* two offsets */
+	    "2026-03-02T09:00:00K",           /* unknown zone letter */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t ms = 0;
@@ -262,8 +264,8 @@ static void test_parse_hhmm(void **state)
 	assert_int_equal(ms, 86399000);
 	assert_int_equal(ktime_parse_hhmm("00:00", &ms), KE_OK);
 	assert_int_equal(ms, 0);
-	static const char *bad[] = {"24:00", "9:00",     "09:60",     "09:00:60", "0900", "09:00:0",
-				    "09:00:000", "ab:cd", "",          "09-00",    "09:00 ", "09:00:00x"};
+	static const char *bad[] = {"24:00",     "9:00",  "09:60", "09:00:60", "0900",   "09:00:0",
+	                            "09:00:000", "ab:cd", "",      "09-00",    "09:00 ", "09:00:00x"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (ktime_parse_hhmm(bad[i], &ms) != KE_EINVAL)
 			fail_msg("'%s' was accepted", bad[i]);
@@ -272,12 +274,12 @@ static void test_parse_hhmm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_offsets),   cmocka_unit_test(test_parse_fraction),
-		cmocka_unit_test(test_parse_date_only), cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_parse_date),      cmocka_unit_test(test_format),
-		cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_weekday),
-		cmocka_unit_test(test_kst_day_and_ms),  cmocka_unit_test(test_civil),
-		cmocka_unit_test(test_parse_hhmm),
+	    cmocka_unit_test(test_parse_offsets),     cmocka_unit_test(test_parse_fraction),
+	    cmocka_unit_test(test_parse_date_only),   cmocka_unit_test(test_parse_rejects),
+	    cmocka_unit_test(test_parse_date),        cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_weekday),
+	    cmocka_unit_test(test_kst_day_and_ms),    cmocka_unit_test(test_civil),
+	    cmocka_unit_test(test_parse_hhmm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

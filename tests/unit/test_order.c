@@ -1,11 +1,13 @@
 /*
  * test_order.c - the order state machine, fills and the order table.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <string.h>
 
 #include "order.h"
@@ -13,19 +15,19 @@
 #define NSTATES 7
 
 static const enum order_state all_states[NSTATES] = {
-	ORDER_NEW, ORDER_SUBMITTED, ORDER_ACCEPTED, ORDER_PARTIAL, ORDER_FILLED, ORDER_CANCELLED, ORDER_REJECTED,
+    ORDER_NEW, ORDER_SUBMITTED, ORDER_ACCEPTED, ORDER_PARTIAL, ORDER_FILLED, ORDER_CANCELLED, ORDER_REJECTED,
 };
 
 /* The allowed transitions, written out from the spec: row = from, column = to,
  * in the order new, submitted, accepted, partial, filled, cancelled, rejected. */
 static const int allowed[NSTATES][NSTATES] = {
-	/* new       */ {0, 1, 0, 0, 0, 0, 1},
-	/* submitted */ {0, 0, 1, 1, 1, 1, 1},
-	/* accepted  */ {0, 0, 0, 1, 1, 1, 0},
-	/* partial   */ {0, 0, 0, 1, 1, 1, 0},
-	/* filled    */ {0, 0, 0, 0, 0, 0, 0},
-	/* cancelled */ {0, 0, 0, 0, 0, 0, 0},
-	/* rejected  */ {0, 0, 0, 0, 0, 0, 0},
+    /* new       */ {0, 1, 0, 0, 0, 0, 1},
+    /* submitted */ {0, 0, 1, 1, 1, 1, 1},
+    /* accepted  */ {0, 0, 0, 1, 1, 1, 0},
+    /* partial   */ {0, 0, 0, 1, 1, 1, 0},
+    /* filled    */ {0, 0, 0, 0, 0, 0, 0},
+    /* cancelled */ {0, 0, 0, 0, 0, 0, 0},
+    /* rejected  */ {0, 0, 0, 0, 0, 0, 0},
 };
 
 static struct order make_order(enum order_state st, int64_t qty)
@@ -366,17 +368,17 @@ static void test_table_bad_args(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_transitions_all_pairs),
-		cmocka_unit_test(test_open_terminal_remaining),
-		cmocka_unit_test(test_fill_partial_then_filled),
-		cmocka_unit_test(test_fill_whole_from_each_open_state),
-		cmocka_unit_test(test_fill_refused),
-		cmocka_unit_test(test_fill_value_overflow),
-		cmocka_unit_test(test_table_basic),
-		cmocka_unit_test(test_table_each_may_release),
-		cmocka_unit_test(test_table_bounded),
-		cmocka_unit_test(test_table_bad_args),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_transitions_all_pairs),
+	    cmocka_unit_test(test_open_terminal_remaining),
+	    cmocka_unit_test(test_fill_partial_then_filled),
+	    cmocka_unit_test(test_fill_whole_from_each_open_state),
+	    cmocka_unit_test(test_fill_refused),
+	    cmocka_unit_test(test_fill_value_overflow),
+	    cmocka_unit_test(test_table_basic),
+	    cmocka_unit_test(test_table_each_may_release),
+	    cmocka_unit_test(test_table_bounded),
+	    cmocka_unit_test(test_table_bad_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

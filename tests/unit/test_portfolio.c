@@ -2,11 +2,13 @@
  * test_portfolio.c - cash, positions, average price, realised P&L and
  * reservations.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <string.h>
 
 #include "ke_common.h"
@@ -288,8 +290,8 @@ static void test_position_value(void **state)
 	(void)state;
 	struct portfolio p;
 	assert_int_equal(portfolio_init(&p, 10000000), KE_OK);
-	assert_int_equal(portfolio_apply_fill(&p, 0, SIDE_BUY, 2, 100, 0, 0), KE_OK);  /* cost 200 */
-	assert_int_equal(portfolio_apply_fill(&p, 1, SIDE_BUY, 3, 500, 0, 0), KE_OK);  /* cost 1,500 */
+	assert_int_equal(portfolio_apply_fill(&p, 0, SIDE_BUY, 2, 100, 0, 0), KE_OK);   /* cost 200 */
+	assert_int_equal(portfolio_apply_fill(&p, 1, SIDE_BUY, 3, 500, 0, 0), KE_OK);   /* cost 1,500 */
 	assert_int_equal(portfolio_apply_fill(&p, 5, SIDE_BUY, 10, 1000, 0, 0), KE_OK); /* cost 10,000 */
 	int64_t last[2] = {105, 0};
 	/* sym 0: 2 * 105 = 210; sym 1 has price 0: its cost 1,500;
@@ -309,14 +311,14 @@ static void test_position_value(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_free),
-		cmocka_unit_test(test_position_table),
-		cmocka_unit_test(test_buy_sell_avg_realized),
-		cmocka_unit_test(test_fees_and_taxes),
-		cmocka_unit_test(test_refusals_change_nothing),
-		cmocka_unit_test(test_reservations),
-		cmocka_unit_test(test_big_values),
-		cmocka_unit_test(test_position_value),
+	    cmocka_unit_test(test_init_free),
+	    cmocka_unit_test(test_position_table),
+	    cmocka_unit_test(test_buy_sell_avg_realized),
+	    cmocka_unit_test(test_fees_and_taxes),
+	    cmocka_unit_test(test_refusals_change_nothing),
+	    cmocka_unit_test(test_reservations),
+	    cmocka_unit_test(test_big_values),
+	    cmocka_unit_test(test_position_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

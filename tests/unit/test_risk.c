@@ -2,11 +2,13 @@
  * test_risk.c - pre-trade limits, their messages, the per-minute window and
  * the daily loss limit.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <string.h>
 
 #include "ke_common.h"
@@ -22,10 +24,10 @@ static void test_no_limits(void **state)
 	for (int i = 0; i < 2000; i++)
 		risk_note_order(&st, 1000);
 	struct risk_order_info info = {.now = 1000,
-				       .order_value = INT64_MAX,
-				       .position_value_after = INT64_MAX,
-				       .is_buy = 1,
-				       .open_orders = 1000000};
+	                               .order_value = INT64_MAX,
+	                               .position_value_after = INT64_MAX,
+	                               .is_buy = 1,
+	                               .open_orders = 1000000};
 	char reason[KE_REASON_MAX] = "junk";
 	assert_int_equal(risk_check(&lim, &st, &info, STRAT, reason, sizeof(reason)), KE_OK);
 	assert_string_equal(reason, "");
@@ -44,7 +46,7 @@ static void test_order_value(void **state)
 	char reason[KE_REASON_MAX];
 	assert_int_equal(risk_check(&lim, &st, &info, STRAT, reason, sizeof(reason)), KE_ELIMIT);
 	assert_string_equal(reason,
-			    "order value 1,234,000 KRW exceeds max_order_value 1,000,000 KRW (strategy 'sma_cross')");
+	                    "order value 1,234,000 KRW exceeds max_order_value 1,000,000 KRW (strategy 'sma_cross')");
 	/* Equal to the limit is allowed; one won more is not. Sells too. */
 	info.order_value = 1000000;
 	assert_int_equal(risk_check(&lim, &st, &info, STRAT, reason, sizeof(reason)), KE_OK);
@@ -87,11 +89,11 @@ static void test_check_order(void **state)
 	/* Every limit broken: the order value is named first, then the position,
 	 * then open orders, then the rate. */
 	struct risk_limits lim = {
-		.max_order_value = 10, .max_position_value = 10, .max_open_orders = 1, .max_orders_per_minute = 1};
+	    .max_order_value = 10, .max_position_value = 10, .max_open_orders = 1, .max_orders_per_minute = 1};
 	struct risk_state st = {0};
 	risk_note_order(&st, 0);
 	struct risk_order_info info = {
-		.now = 1, .order_value = 20, .position_value_after = 20, .is_buy = 1, .open_orders = 1};
+	    .now = 1, .order_value = 20, .position_value_after = 20, .is_buy = 1, .open_orders = 1};
 	char reason[KE_REASON_MAX];
 	assert_int_equal(risk_check(&lim, &st, &info, "engine", reason, sizeof(reason)), KE_ELIMIT);
 	assert_non_null(strstr(reason, "max_order_value"));
@@ -120,7 +122,7 @@ static void test_open_orders(void **state)
 	info.open_orders = 5;
 	assert_int_equal(risk_check(&lim, NULL, &info, STRAT, reason, sizeof(reason)), KE_ELIMIT);
 	assert_string_equal(reason,
-			    "5 open orders already: one more would exceed max_open_orders 5 (strategy 'sma_cross')");
+	                    "5 open orders already: one more would exceed max_open_orders 5 (strategy 'sma_cross')");
 }
 
 static void test_per_minute_check(void **state)
@@ -135,8 +137,8 @@ static void test_per_minute_check(void **state)
 	char reason[KE_REASON_MAX];
 	/* At 59,999 ms all three notes (0, 10,000, 20,000) are within 60 s: 3 + 1 > 3. */
 	assert_int_equal(risk_check(&lim, &st, &info, "engine", reason, sizeof(reason)), KE_ELIMIT);
-	assert_string_equal(reason,
-			    "3 orders sent in the last 60 seconds: one more would exceed max_orders_per_minute 3 (engine)");
+	assert_string_equal(
+	    reason, "3 orders sent in the last 60 seconds: one more would exceed max_orders_per_minute 3 (engine)");
 	/* At 60,000 the note at 0 is exactly 60 s old and drops out: 2 + 1 <= 3. */
 	info.now = 60000;
 	assert_int_equal(risk_check(&lim, &st, &info, "engine", reason, sizeof(reason)), KE_OK);
@@ -212,8 +214,8 @@ static void test_daily_loss(void **state)
 	assert_true(risk_daily_loss_hit(&lim, 10000000, 9900000));
 	/* 10,000,000 - 9,900,001 = 99,999: not hit */
 	assert_false(risk_daily_loss_hit(&lim, 10000000, 9900001));
-	assert_false(risk_daily_loss_hit(&lim, 10000000, 12000000)); /* a gain */
-	assert_true(risk_daily_loss_hit(&lim, 50000, -50000));       /* 100,000 down, into negative equity */
+	assert_false(risk_daily_loss_hit(&lim, 10000000, 12000000));  /* a gain */
+	assert_true(risk_daily_loss_hit(&lim, 50000, -50000));        /* 100,000 down, into negative equity */
 	assert_true(risk_daily_loss_hit(&lim, INT64_MAX, INT64_MIN)); /* difference beyond int64 */
 	lim.daily_loss_limit = 0;
 	assert_false(risk_daily_loss_hit(&lim, 10000000, 0));
@@ -225,11 +227,11 @@ static void test_daily_loss(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_limits),        cmocka_unit_test(test_order_value),
-		cmocka_unit_test(test_position_value),   cmocka_unit_test(test_check_order),
-		cmocka_unit_test(test_open_orders),      cmocka_unit_test(test_per_minute_check),
-		cmocka_unit_test(test_window_edges),     cmocka_unit_test(test_ring_overwrites_oldest),
-		cmocka_unit_test(test_reason_buffers),   cmocka_unit_test(test_daily_loss),
+	    cmocka_unit_test(test_no_limits),      cmocka_unit_test(test_order_value),
+	    cmocka_unit_test(test_position_value), cmocka_unit_test(test_check_order),
+	    cmocka_unit_test(test_open_orders),    cmocka_unit_test(test_per_minute_check),
+	    cmocka_unit_test(test_window_edges),   cmocka_unit_test(test_ring_overwrites_oldest),
+	    cmocka_unit_test(test_reason_buffers), cmocka_unit_test(test_daily_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

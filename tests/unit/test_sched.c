@@ -1,11 +1,13 @@
 /*
  * test_sched.c - the timer queue: ordering, ties, cancels, re-arming.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
+
 #include <string.h>
 
 #include "ke_common.h"
@@ -141,7 +143,7 @@ static void test_rearm_keeps_id(void **state)
 	(void)state;
 	struct sched *s;
 	assert_int_equal(sched_new(&s), KE_OK);
-	int64_t rep = add(s, 1000, 77); /* id 1 */
+	int64_t rep = add(s, 1000, 77);  /* id 1 */
 	int64_t other = add(s, 2000, 0); /* id 2 */
 	struct sched_timer t = pop_expect(s, 1000, rep);
 	uint64_t first_seq = t.seq;
@@ -256,13 +258,13 @@ static void test_random_against_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_order_by_due),
-		cmocka_unit_test(test_equal_due_fire_in_add_order),
-		cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_rearm_keeps_id),
-		cmocka_unit_test(test_kept_ids),
-		cmocka_unit_test(test_random_against_model),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_order_by_due),
+	    cmocka_unit_test(test_equal_due_fire_in_add_order),
+	    cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_rearm_keeps_id),
+	    cmocka_unit_test(test_kept_ids),
+	    cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,69 @@
+-- configs/backtest.lua - every key a backtest config understands, with its
+-- default. Use it with:
+--   kis-engine backtest --config configs/backtest.lua
+-- Command-line options win over the file: --strategy replaces `strategies`,
+-- --data replaces `data`, and --cash/--from/--to/--out replace their keys.
+--
+-- The file is Lua evaluated in an empty sandbox (string, math, table and a
+-- few pure base functions only) and must return a table. Unknown keys are
+-- errors, so a typo never silently falls back to a default.
+
+return {
+	-- Total starting cash in whole won, shared by the strategies below.
+	cash = 10000000,
+
+	-- Market data, merged in time order (see backtest-data/README.md).
+	data = { "backtest-data/sample_ticks.csv" },
+	from = "2026-03-02", -- first KST trade date replayed (inclusive); omit for all
+	to = "2026-03-27", -- last KST trade date replayed (inclusive)
+	out = "out/backtest-example", -- where summary.json and the CSVs go
+
+	-- Commission on both sides and sell-side transaction tax, as fractions
+	-- (0.00015 = 0.015%). Tax rates are keyed by the first trade date they
+	-- apply to and merge into the built-in table (docs/fees.md).
+	fees = {
+		commission = 0.00015,
+		tax = { ["2026-01-01"] = 0.0020 },
+	},
+
+	-- How a market buy reserves cash: "upper_limit" (KIS's rule: at the day's
+	-- upper price limit) or "last_price" (the last trade plus reserve_ticks).
+	market_buy_reserve = "upper_limit",
+	reserve_ticks = 0,
+
+	-- The simulated broker's fills (include/simbroker.h has the rules).
+	fill = {
+		slippage_ticks = 0, -- market orders fill this many ticks worse
+		latency_ms = 0, -- an order can fill only on data this long after it
+		participation = 1.0, -- share of each print's or bar's volume we may take
+	},
+
+	-- Engine-wide pre-trade limits; 0 means none. Each strategy may have its own.
+	risk = {
+		max_order_value = 0, -- KRW per order (qty x limit or last price)
+		max_position_value = 0, -- KRW per symbol after the order
+		max_open_orders = 0,
+		max_orders_per_minute = 0,
+		daily_loss_limit = 0, -- KRW below the day's starting equity: halts
+	},
+
+	-- The Lua sandbox of every strategy.
+	lua = {
+		instruction_budget = 10000000, -- per hook call
+		memory_limit_mb = 64, -- per strategy
+		seed = 1, -- math.random seed (strategy i gets seed + i - 1)
+	},
+
+	-- The strategies: a file name, or a table with the file and its settings.
+	strategies = {
+		{
+			file = "strategies/sma_cross.lua",
+			name = "sma_fast", -- defaults to the strategy's own s.name
+			cash = 6000000, -- its allocation; strategies without one share the rest
+			params = { fast = 10, slow = 40, qty = 5 }, -- override s.params
+			risk = { max_order_value = 2000000 },
+			on_error = "halt", -- or "continue": log the error and keep calling it
+		},
+		"strategies/scheduled.lua",
+	},
+}

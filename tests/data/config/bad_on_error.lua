@@ -1,0 +1,1 @@
+return { strategies = { { file = "s.lua", on_error = "ignore" } } }

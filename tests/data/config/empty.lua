@@ -1,0 +1,2 @@
+-- empty.lua - an empty table keeps every default.
+return {}

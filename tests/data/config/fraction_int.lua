@@ -1,0 +1,1 @@
+return { lua = { seed = 1.5 } }

@@ -1,0 +1,1 @@
+return { strategies = { { file = "s.lua", params = { f = function() end } } } }

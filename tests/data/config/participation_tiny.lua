@@ -1,0 +1,1 @@
+return { fill = { participation = 0.0000001 } }

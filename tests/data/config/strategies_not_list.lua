@@ -1,0 +1,1 @@
+return { strategies = { file = "strategies/sma_cross.lua" } }

@@ -1,0 +1,1 @@
+return { strategies = { { name = "no file" } } }

@@ -1,0 +1,4 @@
+-- syntax.lua - does not compile (line 3).
+return {
+	cash = = 1,
+}

@@ -1,0 +1,1 @@
+return { fill = { slipage_ticks = 1 } }

@@ -1,0 +1,3 @@
+-- uses_io.lua - a config cannot reach files.
+local f = io.open("/etc/passwd")
+return { out = f:read("l") }
