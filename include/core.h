@@ -136,6 +136,12 @@ int64_t core_last_price(const struct core *c, int32_t sym);
 
 /* ---- strategy-facing API (the Lua host's ctx calls these) ---- */
 
+/* Bounds that keep qty x price x 1.3 and every sum of them inside int64. */
+#define CORE_MAX_QTY 1000000000LL     /* shares per order */
+#define CORE_MAX_PRICE 100000000000LL /* won per share */
+#define CORE_MAX_DELAY (3650LL * 86400000) /* timer delays and periods, ms */
+#define CORE_MAX_VALUE 1000000000000000LL /* won per order (qty x price) */
+
 struct order_request {
 	int32_t sym;
 	enum order_side side;

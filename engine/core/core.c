@@ -715,7 +715,8 @@ int core_finish(struct core *c)
 int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref,
 		     int64_t *out_id)
 {
-	if (strategy < 0 || strategy >= c->nstrats || delay_ms < 0 || period_ms < 0)
+	if (strategy < 0 || strategy >= c->nstrats || delay_ms < 0 || period_ms < 0 || delay_ms > CORE_MAX_DELAY ||
+	    period_ms > CORE_MAX_DELAY)
 		return KE_EINVAL;
 	if (period_ms > 0)
 		return arm(c, strategy, TK_EVERY, c->now + (delay_ms > 0 ? delay_ms : period_ms), period_ms, ref, 0,

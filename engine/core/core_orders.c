@@ -134,6 +134,11 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		snprintf(reason, len, "no price known for %s yet: a market order needs a last trade price", sym->code);
 		return KE_ELIMIT;
 	}
+	if (ref_price > CORE_MAX_PRICE || o->qty > CORE_MAX_VALUE / ref_price) {
+		snprintf(reason, len, "%lld x %s at %lld is beyond what the engine values", (long long)o->qty, sym->code,
+			 (long long)ref_price);
+		return KE_ELIMIT;
+	}
 	if (o->side == SIDE_SELL) {
 		const struct position *p = portfolio_peek(&s->pf, o->sym);
 		int64_t held = p ? p->qty : 0, offered = p ? p->reserved_qty : 0;
@@ -202,15 +207,20 @@ int core_place(struct core *c, int strategy, const struct order_request *req, in
 		snprintf(err, errlen, "side must be buy or sell");
 		return KE_EINVAL;
 	}
-	if (req->qty <= 0 || req->qty > 1000000000LL) {
+	if (req->qty <= 0 || req->qty > CORE_MAX_QTY) {
 		snprintf(err, errlen, "quantity must be a whole number of shares from 1 to 1,000,000,000 (got %lld)",
 			 (long long)req->qty);
 		return KE_EINVAL;
 	}
-	if (req->type == ORDER_LIMIT ? (req->price <= 0 || req->price > 100000000000LL)
+	if (req->type == ORDER_LIMIT ? (req->price <= 0 || req->price > CORE_MAX_PRICE)
 				     : (req->type != ORDER_MARKET || req->price != 0)) {
 		snprintf(err, errlen, req->type == ORDER_LIMIT ? "limit price must be a positive number of won"
 							       : "a market order takes no price");
+		return KE_EINVAL;
+	}
+	if (req->type == ORDER_LIMIT && req->qty > CORE_MAX_VALUE / req->price) {
+		snprintf(err, errlen, "order value %lld x %lld is beyond what the engine accepts", (long long)req->qty,
+			 (long long)req->price);
 		return KE_EINVAL;
 	}
 	struct order *o;
@@ -305,6 +315,11 @@ int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int
 	if (new_price < 0 || new_remaining < 0 || rest > remaining) {
 		snprintf(err, errlen, "the new quantity (%lld) must be positive and not more than the %lld remaining",
 			 (long long)rest, (long long)remaining);
+		return KE_EINVAL;
+	}
+	if (price > CORE_MAX_PRICE || rest > CORE_MAX_VALUE / price) {
+		snprintf(err, errlen, "order value %lld x %lld is beyond what the engine accepts", (long long)rest,
+			 (long long)price);
 		return KE_EINVAL;
 	}
 	if (!krx_price_valid(price)) {

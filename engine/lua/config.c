@@ -446,9 +446,31 @@ static int cfg_traceback(lua_State *L)
 	return 1;
 }
 
+#define CFG_MEMORY_LIMIT (64u << 20)
+
+/* A config is small: a cap keeps a runaway one from exhausting the machine. */
+static void *cfg_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	size_t *used = ud;
+	if (!ptr)
+		osize = 0;
+	if (nsize == 0) {
+		free(ptr);
+		*used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && *used - osize + nsize > CFG_MEMORY_LIMIT)
+		return NULL;
+	void *n = realloc(ptr, nsize);
+	if (n)
+		*used = *used - osize + nsize;
+	return n;
+}
+
 int config_load(const char *path, struct engine_config *cfg, char *err, size_t errlen)
 {
-	lua_State *L = luaL_newstate();
+	size_t used = 0;
+	lua_State *L = lua_newstate(cfg_alloc, &used);
 	if (!L) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return KE_ENOMEM;

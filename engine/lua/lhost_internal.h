@@ -36,6 +36,7 @@ struct lhost {
 
 	size_t mem_used, mem_limit;
 	int64_t budget, spent; /* instructions in the current hook call */
+	int tight;             /* over budget: the count hook fires every instruction */
 
 	/* Registry references. */
 	int ref_ctx;
@@ -52,11 +53,17 @@ struct lhost {
 	const struct tick *cur_tick;
 	const struct bar *cur_bar;
 
+	uint64_t seed;  /* math.random's seed: randomseed() without arguments reuses it */
+	int closed;     /* set while the state is being closed: ctx calls refuse */
 	char err[4096];
 };
 
 /* The host of a state (kept in its extra space). */
 struct lhost *lhost_of(lua_State *L);
+
+/* sandbox.c: opens the safe libraries in h->L, replaces the unsafe parts,
+ * and seeds math.random. Raises a Lua error on failure (call it protected). */
+void lhost_open_sandbox(struct lhost *h, uint64_t seed);
 
 /* luactx.c: builds the ctx table (methods closed over h) and leaves it on
  * the stack; installs the tick and bar view metatables. */

@@ -17,8 +17,18 @@
 
 static struct lhost *H(lua_State *L)
 {
-	return lua_touserdata(L, lua_upvalueindex(1));
+	struct lhost *h = lua_touserdata(L, lua_upvalueindex(1));
+	if (h->closed)
+		luaL_error(L, "the strategy has stopped: ctx can no longer be used");
+	return h;
 }
+
+/* Limits that keep every later multiplication and time sum inside int64. */
+#define CTX_MAX_PRICE CORE_MAX_PRICE
+#define CTX_MAX_TIME 253402300799999LL  /* 9999-12-31T23:59:59.999Z */
+#define CTX_MAX_DELAY CORE_MAX_DELAY
+
+static int64_t arg_range(lua_State *L, int i, const char *what, int64_t lo, int64_t hi);
 
 /* ---- argument helpers ---- */
 
@@ -30,6 +40,15 @@ static int64_t arg_int(lua_State *L, int i, const char *what)
 	if (!ok)
 		luaL_error(L, "%s must be a whole number (got %s)", what,
 			   lua_type(L, i) == LUA_TNUMBER ? lua_pushfstring(L, "%f", lua_tonumber(L, i)) : luaL_typename(L, i));
+	return v;
+}
+
+static int64_t arg_range(lua_State *L, int i, const char *what, int64_t lo, int64_t hi)
+{
+	int64_t v = arg_int(L, i, what);
+	if (v < lo || v > hi)
+		luaL_error(L, "%s must be between %I and %I (got %I)", what, (lua_Integer)lo, (lua_Integer)hi,
+			   (lua_Integer)v);
 	return v;
 }
 
@@ -228,7 +247,7 @@ static int place(lua_State *L, enum order_side side)
 			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
 			if (strcmp(k, "price") != 0)
 				return luaL_error(L, "unknown order option '%s' (options: price)", k);
-			req.price = arg_int(L, -1, "price");
+			req.price = arg_range(L, -1, "price", 1, CTX_MAX_PRICE);
 			req.type = ORDER_LIMIT;
 			lua_pop(L, 1);
 		}
@@ -278,14 +297,15 @@ static int ctx_modify(lua_State *L)
 	lua_pushnil(L);
 	while (lua_next(L, 3)) {
 		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-		if (strcmp(k, "price") == 0)
-			price = arg_int(L, -1, "price");
-		else if (strcmp(k, "qty") == 0)
-			qty = arg_int(L, -1, "qty");
-		else
+		int is_price = strcmp(k, "price") == 0;
+		if (!is_price && strcmp(k, "qty") != 0)
 			return luaL_error(L, "unknown modify option '%s' (options: price, qty)", k);
-		if ((strcmp(k, "price") == 0 ? price : qty) <= 0)
+		if (arg_int(L, -1, k) <= 0)
 			return luaL_error(L, "%s must be positive", k);
+		if (is_price)
+			price = arg_range(L, -1, "price", 1, CTX_MAX_PRICE);
+		else
+			qty = arg_range(L, -1, "qty", 1, CORE_MAX_QTY);
 		lua_pop(L, 1);
 	}
 	char err[KE_REASON_MAX] = "";
@@ -363,7 +383,7 @@ static int ctx_buyable(lua_State *L)
 {
 	struct lhost *h = H(L);
 	int32_t sym = arg_symbol(L, h, 2);
-	int64_t price = lua_isnoneornil(L, 3) ? 0 : arg_int(L, 3, "price");
+	int64_t price = lua_isnoneornil(L, 3) ? 0 : arg_range(L, 3, "price", 1, CTX_MAX_PRICE);
 	lua_pushinteger(L, core_buyable(h->core, h->idx, sym, price));
 	return 1;
 }
@@ -381,17 +401,14 @@ static int ctx_last_price(lua_State *L)
 
 static int ctx_tick_size(lua_State *L)
 {
-	int64_t p = arg_int(L, 2, "price");
-	if (p <= 0)
-		return luaL_error(L, "price must be positive");
-	lua_pushinteger(L, krx_tick_size(p));
+	lua_pushinteger(L, krx_tick_size(arg_range(L, 2, "price", 1, CTX_MAX_PRICE)));
 	return 1;
 }
 
 static int ctx_round_price(lua_State *L)
 {
 	static const char *const dirs[] = {"down", "up", NULL};
-	int64_t p = arg_int(L, 2, "price");
+	int64_t p = arg_range(L, 2, "price", 1, CTX_MAX_PRICE);
 	int dir = luaL_checkoption(L, 3, "down", dirs);
 	lua_pushinteger(L, krx_round_price(p, dir == 0 ? -1 : 1));
 	return 1;
@@ -401,7 +418,7 @@ static int ctx_round_price(lua_State *L)
 
 static int64_t opt_time(lua_State *L, struct lhost *h, int i)
 {
-	return lua_isnoneornil(L, i) ? core_now(h->core) : arg_int(L, i, "time");
+	return lua_isnoneornil(L, i) ? core_now(h->core) : arg_range(L, i, "time", 0, CTX_MAX_TIME);
 }
 
 static int ctx_now(lua_State *L)
@@ -476,10 +493,8 @@ static int ctx_every_day(lua_State *L)
 static int timer_common(lua_State *L, int repeat)
 {
 	struct lhost *h = H(L);
-	int64_t ms = arg_int(L, 2, "delay in ms");
+	int64_t ms = arg_range(L, 2, repeat ? "interval in ms" : "delay in ms", repeat ? 1 : 0, CTX_MAX_DELAY);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
-	if (ms < 0 || (repeat && ms == 0))
-		return luaL_error(L, "the interval must be %s milliseconds", repeat ? "a positive number of" : "0 or more");
 	int64_t id = 0;
 	int rc = core_timer_after(h->core, h->idx, repeat ? 0 : ms, repeat ? ms : 0, 0, &id);
 	return remember_timer(L, h, rc, id, 3);

@@ -55,10 +55,26 @@ static void lh_count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct lhost *h = lhost_of(L);
-	h->spent += LH_HOOK_STEP;
-	if (h->spent > h->budget)
+	h->spent += lua_gethookcount(L);
+	if (h->spent > h->budget) {
+		/* From now on every instruction raises, so a guest that catches the
+		 * error with pcall cannot run on: the next instruction fails again. */
+		if (lua_gethookcount(L) != 1)
+			lua_sethook(L, lh_count_hook, LUA_MASKCOUNT, 1);
+		h->tight = 1;
 		luaL_error(L, "instruction budget exceeded: more than %I instructions in one call (lua.instruction_budget)",
 			   (lua_Integer)h->budget);
+	}
+}
+
+/* Each call starts with a fresh budget and the normal check interval. */
+static void reset_budget(struct lhost *h)
+{
+	h->spent = 0;
+	if (h->tight) {
+		lua_sethook(h->L, lh_count_hook, LUA_MASKCOUNT, LH_HOOK_STEP);
+		h->tight = 0;
+	}
 }
 
 static int lh_traceback(lua_State *L)
@@ -97,7 +113,7 @@ static int lh_pcall(struct lhost *h, int nargs, int nresults)
 	int base = lua_gettop(L) - nargs;
 	lua_pushcfunction(L, lh_traceback);
 	lua_insert(L, base);
-	h->spent = 0;
+	reset_budget(h);
 	int st = lua_pcall(L, nargs, nresults, base);
 	int rc = KE_OK;
 	if (st != LUA_OK) {
@@ -122,170 +138,11 @@ static int begin_call(struct lhost *h, int hook_ref)
 static int end_call(struct lhost *h, int base)
 {
 	lua_State *L = h->L;
-	h->spent = 0;
+	reset_budget(h);
 	int st = lua_pcall(L, lua_gettop(L) - base - 1, 0, base);
 	int rc = st == LUA_OK ? KE_OK : call_failed(h, st);
 	lua_settop(L, base - 1);
 	return rc;
-}
-
-/* ---- sandbox ---- */
-
-static int lh_print(lua_State *L)
-{
-	struct lhost *h = lhost_of(L);
-	if (!core_log_enabled(h->core, CORE_LOG_INFO))
-		return 0;
-	luaL_Buffer b;
-	int n = lua_gettop(L);
-	luaL_buffinit(L, &b);
-	for (int i = 1; i <= n; i++) {
-		if (i > 1)
-			luaL_addchar(&b, '\t');
-		luaL_tolstring(L, i, NULL);
-		luaL_addvalue(&b);
-	}
-	luaL_pushresult(&b);
-	core_log(h->core, h->idx, CORE_LOG_INFO, "%s", lua_tostring(L, -1));
-	return 0;
-}
-
-/* load() for text only: a binary chunk could break the VM's invariants. */
-static int lh_load(lua_State *L)
-{
-	int n = lua_gettop(L);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushvalue(L, 1);
-	lua_pushvalue(L, 2);
-	lua_pushliteral(L, "t");
-	if (n >= 4)
-		lua_pushvalue(L, 4); /* an explicit env, even nil, is passed as given */
-	lua_call(L, n >= 4 ? 4 : 3, LUA_MULTRET);
-	return lua_gettop(L) - n;
-}
-
-/* os.time() and os.date() without a time read the engine's clock, so a
- * backtest sees simulated time and stays reproducible. */
-static int lh_os_time(lua_State *L)
-{
-	if (lua_isnoneornil(L, 1)) {
-		lua_pushinteger(L, core_now(lhost_of(L)->core) / 1000);
-		return 1;
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
-}
-
-static int lh_os_date(lua_State *L)
-{
-	lua_settop(L, 2);
-	if (lua_isnil(L, 2))
-		lua_pushinteger(L, core_now(lhost_of(L)->core) / 1000), lua_replace(L, 2);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, 2, 1);
-	return 1;
-}
-
-static int valid_module_name(const char *s)
-{
-	if (!*s || *s == '.')
-		return 0;
-	for (const char *p = s; *p; p++) {
-		int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			 (*p == '.' && p[1] && p[1] != '.');
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
-
-/* require(name) loads strategies/lib/<name>.lua (dots become slashes), once. */
-static int lh_require(lua_State *L)
-{
-	struct lhost *h = lhost_of(L);
-	const char *name = luaL_checkstring(L, 1);
-	if (!valid_module_name(name))
-		return luaL_error(L, "require '%s': module names are letters, digits, '_' and '.'; "
-				     "only strategies/lib/<name>.lua can be loaded",
-				  name);
-	lua_getfield(L, LUA_REGISTRYINDEX, "kis.loaded");
-	lua_getfield(L, -1, name);
-	if (!lua_isnil(L, -1))
-		return 1;
-	lua_pop(L, 1);
-	char path[4200];
-	int n = snprintf(path, sizeof(path), "%s/", h->lib_dir);
-	for (const char *p = name; *p && n < (int)sizeof(path) - 5; p++)
-		path[n++] = *p == '.' ? '/' : *p;
-	snprintf(path + n, sizeof(path) - (size_t)n, ".lua");
-	int st = luaL_loadfilex(L, path, "t");
-	if (st == LUA_ERRFILE)
-		return luaL_error(L, "module '%s' not found: require loads only %s", name, path);
-	if (st != LUA_OK)
-		return lua_error(L);
-	lua_pushstring(L, name);
-	lua_call(L, 1, 1);
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		lua_pushboolean(L, 1);
-	}
-	lua_pushvalue(L, -1);
-	lua_setfield(L, -3, name);
-	return 1;
-}
-
-static void open_sandbox(lua_State *L, uint64_t seed)
-{
-	static const luaL_Reg libs[] = {
-		{LUA_GNAME, luaopen_base},	    {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
-		{LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},	{LUA_UTF8LIBNAME, luaopen_utf8},
-		{LUA_OSLIBNAME, luaopen_os},
-	};
-	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
-		luaL_requiref(L, libs[i].name, libs[i].func, 1);
-		lua_pop(L, 1);
-	}
-	lua_pushglobaltable(L);
-	lua_pushnil(L), lua_setfield(L, -2, "dofile");
-	lua_pushnil(L), lua_setfield(L, -2, "loadfile");
-	lua_getfield(L, -1, "load");
-	lua_pushcclosure(L, lh_load, 1);
-	lua_setfield(L, -2, "load");
-	lua_pushcfunction(L, lh_print);
-	lua_setfield(L, -2, "print");
-	lua_pushcfunction(L, lh_require);
-	lua_setfield(L, -2, "require");
-	lua_getfield(L, -1, "string");
-	lua_pushnil(L), lua_setfield(L, -2, "dump");
-	lua_pop(L, 1);
-
-	/* os keeps time, date and clock only. */
-	lua_getfield(L, -1, "os");
-	lua_createtable(L, 0, 3);
-	lua_getfield(L, -2, "time");
-	lua_pushcclosure(L, lh_os_time, 1);
-	lua_setfield(L, -2, "time");
-	lua_getfield(L, -2, "date");
-	lua_pushcclosure(L, lh_os_date, 1);
-	lua_setfield(L, -2, "date");
-	lua_getfield(L, -2, "clock");
-	lua_setfield(L, -2, "clock");
-	lua_setfield(L, -3, "os");
-	lua_pop(L, 1);
-	lua_pushnil(L);
-	lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* no back door to the real os/io modules */
-	lua_newtable(L);
-	lua_setfield(L, LUA_REGISTRYINDEX, "kis.loaded");
-
-	/* Lua 5.4 seeds math.random from the clock: reseed for reproducible runs. */
-	lua_getfield(L, -1, "math");
-	lua_getfield(L, -1, "randomseed");
-	lua_pushinteger(L, (lua_Integer)seed);
-	lua_call(L, 1, 0);
-	lua_pop(L, 2);
 }
 
 /* ---- reading the strategy table ---- */
@@ -294,6 +151,7 @@ struct load_args {
 	struct lhost *h;
 	const char *params_lua;
 	const char *symbols;
+	const char *name_override;
 	char name[64];
 };
 
@@ -379,6 +237,14 @@ static int lh_read_strategy(lua_State *L)
 		snprintf(a->name, sizeof(a->name), "%s", lua_tostring(L, -1));
 	}
 	lua_pop(L, 1);
+	if (a->name_override)
+		snprintf(h->name, sizeof(h->name), "%s", a->name_override);
+	else if (a->name[0])
+		snprintf(h->name, sizeof(h->name), "%s", a->name);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_pushstring(L, h->name);
+	lua_setfield(L, -2, "name");
+	lua_pop(L, 1);
 
 	/* ctx.params: a copy of s.params with the config's overrides. */
 	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
@@ -403,12 +269,18 @@ static int lh_read_strategy(lua_State *L)
 	override_symbols(L, a->symbols);
 	lua_getfield(L, 1, "symbols");
 	if (!lua_isnil(L, -1)) {
-		if (!lua_istable(L, -1))
-			return luaL_error(L, "s.symbols must be a list of symbol codes");
-		lua_Integer n = luaL_len(L, -1);
+		/* Raw access only, here and when subscribing: a metatable must not
+		 * make the list look different to the check and to its use. */
+		if (!lua_istable(L, -1) || lua_getmetatable(L, -1))
+			return luaL_error(L, "s.symbols must be a list of symbol codes (a plain table, no metatable)");
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		if (n == 0)
+			return luaL_error(L, "s.symbols is empty: name the symbols, or leave it out for every symbol");
 		for (lua_Integer i = 1; i <= n; i++) {
-			lua_geti(L, -1, i);
-			if (lua_type(L, -1) != LUA_TSTRING)
+			lua_rawgeti(L, -1, i);
+			size_t len = 0;
+			if (lua_type(L, -1) != LUA_TSTRING || (lua_tolstring(L, -1, &len), len == 0) ||
+			    len >= KE_SYMBOL_MAX)
 				return luaL_error(L, "s.symbols[%I] must be a string such as \"005930\"", i);
 			lua_pop(L, 1);
 		}
@@ -548,6 +420,7 @@ static const char *hk_last_error(void *impl)
 static void hk_destroy(void *impl)
 {
 	struct lhost *h = impl;
+	h->closed = 1; /* nothing that runs while the state closes may reach the core */
 	if (h->L)
 		lua_close(h->L);
 	free(h);
@@ -560,7 +433,7 @@ static int lh_setup(lua_State *L)
 {
 	struct lhost *h = lua_touserdata(L, 1);
 	uint64_t *seed = lua_touserdata(L, 2);
-	open_sandbox(L, *seed);
+	lhost_open_sandbox(h, *seed);
 	lua_newtable(L);
 	h->ref_symbols = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
@@ -593,11 +466,11 @@ static int subscribe_symbols(struct lhost *h, char *err, size_t errlen)
 			lua_rawgeti(L, -1, i);
 			int32_t sym;
 			const char *code = lua_tostring(L, -1);
-			rc = core_symbol_intern(h->core, code, &sym);
+			rc = code ? core_symbol_intern(h->core, code, &sym) : KE_EINVAL;
 			if (rc == KE_OK)
 				rc = core_subscribe(h->core, h->idx, sym);
 			else
-				snprintf(err, errlen, "%s: bad symbol code '%s' in s.symbols", h->name, code);
+				snprintf(err, errlen, "%s: bad symbol code '%s' in s.symbols", h->name, code ? code : "?");
 			lua_pop(L, 1);
 		}
 	}
@@ -650,7 +523,8 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 		return st == LUA_ERRFILE ? KE_EIO : KE_EINVAL;
 	}
 	/* The file's top level runs under the same budget and memory cap. */
-	struct load_args args = {.h = h, .params_lua = spec->params_lua, .symbols = spec->symbols};
+	struct load_args args = {
+		.h = h, .params_lua = spec->params_lua, .symbols = spec->symbols, .name_override = spec->name};
 	if (lh_pcall(h, 0, 1) != KE_OK) {
 		snprintf(err, errlen, "%s: error while loading: %s", spec->path, h->err);
 		hk_destroy(h);
@@ -664,14 +538,6 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 		hk_destroy(h);
 		return KE_EINVAL;
 	}
-	if (spec->name)
-		snprintf(h->name, sizeof(h->name), "%s", spec->name);
-	else if (args.name[0])
-		snprintf(h->name, sizeof(h->name), "%s", args.name);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
-	lua_pushstring(L, h->name);
-	lua_setfield(L, -2, "name");
-	lua_pop(L, 1);
 
 	struct strategy_hooks hooks = {
 		.on_start = h->ref_hook[LH_ON_START] != LUA_NOREF ? hk_on_start : NULL,
