@@ -23,7 +23,7 @@
 #define KE_SOURCE_DIR "."
 #endif
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE    2
 #define EXIT_STRATEGY 1
 
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
@@ -146,8 +146,9 @@ static int run_backtest(struct engine_config *cfg, int quiet)
 		char lib[CONFIG_PATH_MAX];
 		lib_dir_for(cs->file, lib, sizeof(lib));
 		struct luahost_options lo = {lib, cfg->instruction_budget, cfg->memory_limit, cfg->seed + (uint64_t)i};
-		struct luahost_spec ls = {cs->file,	    cs->name[0] ? cs->name : NULL, cs->cash, cs->risk,
-					  cs->halt_on_error, cs->params_lua,	   cs->symbols};
+		struct luahost_spec ls = {
+		    cs->file,   cs->name[0] ? cs->name : NULL, cs->cash, cs->risk, cs->halt_on_error, cs->params_lua,
+		    cs->symbols};
 		int idx;
 		if (luahost_load(run.core, &lo, &ls, &idx, err, sizeof(err)) != KE_OK) {
 			fprintf(stderr, "kis-engine: %s\n", err);
@@ -206,11 +207,11 @@ out:
 static int cmd_backtest(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"strategy", required_argument, NULL, 's'}, {"data", required_argument, NULL, 'd'},
-		{"from", required_argument, NULL, 'f'},	    {"to", required_argument, NULL, 't'},
-		{"cash", required_argument, NULL, 'c'},	    {"config", required_argument, NULL, 'C'},
-		{"out", required_argument, NULL, 'o'},	    {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"strategy", required_argument, NULL, 's'}, {"data", required_argument, NULL, 'd'},
+	    {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 't'},
+	    {"cash", required_argument, NULL, 'c'},     {"config", required_argument, NULL, 'C'},
+	    {"out", required_argument, NULL, 'o'},      {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	const char *strategies[CONFIG_MAX_STRATEGIES], *data[CONFIG_MAX_DATA];
 	const char *from = NULL, *to = NULL, *cash = NULL, *config = NULL, *out = NULL;

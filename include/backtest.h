@@ -34,6 +34,6 @@ struct backtest_stats {
  * core_finish after the last. KE_EINVAL/KE_EIO with a message naming the
  * file and line when the data is bad (the run stops there). */
 int backtest_run(struct core *core, struct simbroker *venue, const struct backtest_options *opt,
-		 struct backtest_stats *stats, char *err, size_t errlen);
+                 struct backtest_stats *stats, char *err, size_t errlen);
 
 #endif

@@ -18,13 +18,13 @@
 #include "order.h"
 
 enum broker_event_kind {
-	BEV_ACCEPTED = 1,     /* the venue has the order */
-	BEV_REJECTED,         /* the venue refused the order (reason) */
-	BEV_FILL,             /* qty at price, at time */
-	BEV_CANCELLED,        /* the rest (qty) is cancelled; reason may say why */
-	BEV_CANCEL_REJECTED,  /* a cancel request failed (reason) */
-	BEV_MODIFIED,         /* new limit price and new remaining qty are in effect */
-	BEV_MODIFY_REJECTED,  /* a modify request failed (reason) */
+	BEV_ACCEPTED = 1,    /* the venue has the order */
+	BEV_REJECTED,        /* the venue refused the order (reason) */
+	BEV_FILL,            /* qty at price, at time */
+	BEV_CANCELLED,       /* the rest (qty) is cancelled; reason may say why */
+	BEV_CANCEL_REJECTED, /* a cancel request failed (reason) */
+	BEV_MODIFIED,        /* new limit price and new remaining qty are in effect */
+	BEV_MODIFY_REJECTED, /* a modify request failed (reason) */
 };
 
 struct broker_event {

@@ -13,17 +13,17 @@
 #include "core.h"
 
 #define CONFIG_MAX_STRATEGIES 32
-#define CONFIG_MAX_DATA 64
-#define CONFIG_PATH_MAX 4096
+#define CONFIG_MAX_DATA       64
+#define CONFIG_PATH_MAX       4096
 
 struct config_strategy {
 	char file[CONFIG_PATH_MAX];
-	char name[64];           /* "" = the strategy's own name */
-	int64_t cash;            /* -1 = share of what is left */
+	char name[64]; /* "" = the strategy's own name */
+	int64_t cash;  /* -1 = share of what is left */
 	struct risk_limits risk;
-	int halt_on_error;       /* on_error = "halt" (1, default) | "continue" (0) */
-	char *params_lua;        /* "return {...}" or NULL; owned */
-	char symbols[1024];      /* "" = the strategy's s.symbols; "*" = every symbol; else "A,B,..." */
+	int halt_on_error;  /* on_error = "halt" (1, default) | "continue" (0) */
+	char *params_lua;   /* "return {...}" or NULL; owned */
+	char symbols[1024]; /* "" = the strategy's s.symbols; "*" = every symbol; else "A,B,..." */
 };
 
 struct config_fill {

@@ -80,10 +80,10 @@ struct strategy_hooks {
 };
 
 struct strategy_spec {
-	const char *name;   /* copied */
-	int64_t cash;       /* its cash allocation */
+	const char *name; /* copied */
+	int64_t cash;     /* its cash allocation */
 	struct risk_limits risk;
-	int halt_on_error;  /* 1: halt on the first error; 0: log it and keep calling */
+	int halt_on_error; /* 1: halt on the first error; 0: log it and keep calling */
 };
 
 /* ---- life cycle (driver) ---- */
@@ -108,8 +108,8 @@ int core_symbol_find(const struct core *c, const char *code, int32_t *out);
 int32_t core_symbol_count(const struct core *c);
 
 /* Takes ownership of impl (destroyed with the core, or at once on error). */
-int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks,
-		      void *impl, int *out_index);
+int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks, void *impl,
+                      int *out_index);
 /* The strategy receives ticks and bars of sym. A strategy that subscribes
  * to nothing receives every symbol. */
 int core_subscribe(struct core *c, int strategy, int32_t sym);
@@ -137,10 +137,10 @@ int64_t core_last_price(const struct core *c, int32_t sym);
 /* ---- strategy-facing API (the Lua host's ctx calls these) ---- */
 
 /* Bounds that keep qty x price x 1.3 and every sum of them inside int64. */
-#define CORE_MAX_QTY 1000000000LL     /* shares per order */
-#define CORE_MAX_PRICE 100000000000LL /* won per share */
+#define CORE_MAX_QTY   1000000000LL        /* shares per order */
+#define CORE_MAX_PRICE 100000000000LL      /* won per share */
 #define CORE_MAX_DELAY (3650LL * 86400000) /* timer delays and periods, ms */
-#define CORE_MAX_VALUE 1000000000000000LL /* won per order (qty x price) */
+#define CORE_MAX_VALUE 1000000000000000LL  /* won per order (qty x price) */
 
 struct order_request {
 	int32_t sym;
@@ -154,18 +154,17 @@ struct order_request {
  * Otherwise KE_OK and *out_id: the order exists, and may already be
  * rejected by the pre-trade checks (its on_order says why). */
 int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err,
-	       size_t errlen);
+               size_t errlen);
 /* KE_ENOENT / KE_ESTATE (err says why) when the order is not the
  * strategy's or not open, or a request of that kind is already pending. */
 int core_cancel(struct core *c, int strategy, int64_t id, char *err, size_t errlen);
 /* new_price 0 keeps the price, new_remaining 0 keeps the quantity. */
 int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int64_t new_remaining, char *err,
-		size_t errlen);
+                size_t errlen);
 
 const struct order *core_order(const struct core *c, int64_t id);
 /* Visit the strategy's open orders (sym < 0: all symbols) in id order. */
-int core_open_orders(struct core *c, int strategy, int32_t sym, int (*fn)(void *ud, const struct order *o),
-		     void *ud);
+int core_open_orders(struct core *c, int strategy, int32_t sym, int (*fn)(void *ud, const struct order *o), void *ud);
 
 struct core_position {
 	int64_t qty;
@@ -181,14 +180,13 @@ int64_t core_equity(const struct core *c, int strategy);         /* cash + posit
 /* Largest quantity the strategy could buy now at price (0: market order). */
 int64_t core_buyable(const struct core *c, int strategy, int32_t sym, int64_t price);
 
-int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref,
-		     int64_t *out_id);
+int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref, int64_t *out_id);
 /* Every weekday at ms_of_day KST. */
 int core_timer_daily(struct core *c, int strategy, int64_t ms_of_day, int64_t ref, int64_t *out_id);
 int core_timer_cancel(struct core *c, int strategy, int64_t id);
 
 void core_log(struct core *c, int strategy, enum core_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Whether a message of this level would be written (skip building it otherwise). */
 int core_log_enabled(const struct core *c, enum core_log_level level);
 

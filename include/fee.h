@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define FEE_PPB_ONE 1000000000LL
+#define FEE_PPB_ONE       1000000000LL
 #define FEE_MAX_TAX_RATES 16
 
 struct fee_tax_rate {
@@ -19,7 +19,7 @@ struct fee_tax_rate {
 };
 
 struct fee_model {
-	int64_t commission_ppb; /* both sides */
+	int64_t commission_ppb;                     /* both sides */
 	struct fee_tax_rate tax[FEE_MAX_TAX_RATES]; /* sorted by from_yyyymmdd */
 	int ntax;
 };

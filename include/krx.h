@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* Regular session, KST, both ends inclusive (the closing auction prints at 15:30). */
-#define KRX_OPEN_MS (9LL * 3600 * 1000)
+#define KRX_OPEN_MS  (9LL * 3600 * 1000)
 #define KRX_CLOSE_MS (15LL * 3600 * 1000 + 30LL * 60 * 1000)
 
 /* Tick size of the band that price falls in (price > 0). */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define KTIME_KST_OFFSET_MS (9LL * 3600 * 1000)
-#define KTIME_DAY_MS (86400LL * 1000)
+#define KTIME_DAY_MS        (86400LL * 1000)
 
 /* Parse "YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM|-HH:MM]" or a plain
  * "YYYY-MM-DD" (taken as a KST date at date_only_sec seconds after

@@ -27,9 +27,9 @@ struct luahost_options {
 };
 
 struct luahost_spec {
-	const char *path;       /* the strategy file */
-	const char *name;       /* overrides the file's s.name when not NULL */
-	int64_t cash;           /* its cash allocation */
+	const char *path; /* the strategy file */
+	const char *name; /* overrides the file's s.name when not NULL */
+	int64_t cash;     /* its cash allocation */
 	struct risk_limits risk;
 	int halt_on_error;
 	const char *params_lua; /* NULL, or a chunk "return { ... }" of overrides for s.params */
@@ -40,6 +40,6 @@ struct luahost_spec {
  * subscribes its symbols. On error nothing is registered and err says what
  * is wrong (file, line, traceback). */
 int luahost_load(struct core *core, const struct luahost_options *opt, const struct luahost_spec *spec,
-		 int *out_strategy, char *err, size_t errlen);
+                 int *out_strategy, char *err, size_t errlen);
 
 #endif

@@ -41,21 +41,21 @@ struct order {
 	int32_t sym;
 	enum order_side side;
 	enum order_type type;
-	int64_t price;        /* limit price; 0 for market orders */
-	int64_t qty;          /* ordered quantity (after any modify: filled + remaining) */
+	int64_t price; /* limit price; 0 for market orders */
+	int64_t qty;   /* ordered quantity (after any modify: filled + remaining) */
 	int64_t filled_qty;
-	int64_t filled_value; /* sum of fill qty * price */
-	int64_t fees;         /* commission paid so far */
-	int64_t taxes;        /* transaction tax paid so far */
-	int64_t reserved;     /* buy: cash held back for the unfilled rest; sell: 0 */
-	int64_t reserve_price; /* buy: the price that reservation is computed at */
+	int64_t filled_value;   /* sum of fill qty * price */
+	int64_t fees;           /* commission paid so far */
+	int64_t taxes;          /* transaction tax paid so far */
+	int64_t reserved;       /* buy: cash held back for the unfilled rest; sell: 0 */
+	int64_t reserve_price;  /* buy: the price that reservation is computed at */
 	int64_t modify_reserve; /* buy: extra cash held for a pending modify */
 	int64_t modify_price;   /* pending modify: requested price (0 = keep) */
 	int64_t modify_qty;     /* pending modify: requested remaining (0 = keep) */
 	enum order_state state;
-	unsigned pending;     /* ORDER_PENDING_* */
-	int64_t created;      /* ms */
-	int64_t updated;      /* ms of the last transition */
+	unsigned pending;           /* ORDER_PENDING_* */
+	int64_t created;            /* ms */
+	int64_t updated;            /* ms of the last transition */
 	char reason[KE_REASON_MAX]; /* reject/cancel reason, "" when none */
 };
 

@@ -59,7 +59,7 @@ void portfolio_release_shares(struct portfolio *p, int32_t sym, int64_t qty);
  * below zero (nothing changes then).
  */
 int portfolio_apply_fill(struct portfolio *p, int32_t sym, enum order_side side, int64_t qty, int64_t price,
-			 int64_t fee, int64_t tax);
+                         int64_t fee, int64_t tax);
 
 /* Average purchase price, rounded half up; 0 when flat. */
 int64_t portfolio_avg_price(const struct position *pos);

@@ -34,17 +34,17 @@ struct report_summary {
 	char start[11], end[11]; /* KST dates of the first and last event, "" if none */
 	int64_t initial_cash;
 	int64_t final_equity;
-	double total_return;  /* final / initial - 1 */
-	double max_drawdown;  /* largest fall from a peak, as a fraction of the peak (>= 0) */
-	double sharpe;        /* mean / sample stdev of daily returns x sqrt(252) */
-	int sharpe_defined;   /* 0 with fewer than 2 daily returns or zero deviation */
+	double total_return; /* final / initial - 1 */
+	double max_drawdown; /* largest fall from a peak, as a fraction of the peak (>= 0) */
+	double sharpe;       /* mean / sample stdev of daily returns x sqrt(252) */
+	int sharpe_defined;  /* 0 with fewer than 2 daily returns or zero deviation */
 	int64_t trades;
 	int64_t wins;
-	double win_rate;      /* wins / trades, 0 when no trades */
+	double win_rate; /* wins / trades, 0 when no trades */
 	int64_t fills;
 	int64_t fees;
 	int64_t taxes;
-	int64_t events;       /* ticks and bars processed */
+	int64_t events; /* ticks and bars processed */
 	int64_t orders;
 	int nstrategies;
 	struct report_strategy_summary strategies[REPORT_MAX_STRATEGIES];

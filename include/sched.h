@@ -11,13 +11,13 @@
 #include <stdint.h>
 
 struct sched_timer {
-	int64_t id;      /* > 0, assigned by sched_add */
-	int64_t due;     /* ms */
-	uint64_t seq;    /* tie-break, assigned by sched_add */
-	int owner;       /* strategy index, or -1 for the engine */
-	int kind;        /* caller-defined */
-	int64_t period;  /* caller-defined (e.g. repeat interval or ms of day) */
-	int64_t ref;     /* caller-defined (e.g. a Lua registry reference) */
+	int64_t id;     /* > 0, assigned by sched_add */
+	int64_t due;    /* ms */
+	uint64_t seq;   /* tie-break, assigned by sched_add */
+	int owner;      /* strategy index, or -1 for the engine */
+	int kind;       /* caller-defined */
+	int64_t period; /* caller-defined (e.g. repeat interval or ms of day) */
+	int64_t ref;    /* caller-defined (e.g. a Lua registry reference) */
 };
 
 struct sched;

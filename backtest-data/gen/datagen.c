@@ -646,12 +646,8 @@ static int generate(int argc, char **argv, struct gen *g, struct sym *syms)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's':
-			symbols = optarg;
-			break;
-		case 'f':
-			from = optarg;
-			break;
+		case 's': symbols = optarg; break;
+		case 'f': from = optarg; break;
 		case 'T':
 			if (ktime_parse_date(optarg, &o->to_day) != KE_OK)
 				return bad("--to: expected a date YYYY-MM-DD, got '%s'", optarg);
@@ -681,14 +677,9 @@ static int generate(int argc, char **argv, struct gen *g, struct sym *syms)
 				return bad("--seed: expected a number, got '%s'", optarg);
 			o->seed = v;
 			break;
-		case 'o':
-			o->out_path = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return bad("unknown or incomplete option '%s'", argv[optind - 1]);
+		case 'o': o->out_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: return bad("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)

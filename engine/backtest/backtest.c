@@ -110,7 +110,7 @@ static void deliver(struct core *core, struct simbroker *venue, const struct md_
 }
 
 int backtest_run(struct core *core, struct simbroker *venue, const struct backtest_options *opt,
-		 struct backtest_stats *stats, char *err, size_t errlen)
+                 struct backtest_stats *stats, char *err, size_t errlen)
 {
 	memset(stats, 0, sizeof(*stats));
 	if (opt->ndata <= 0) {
@@ -147,7 +147,7 @@ int backtest_run(struct core *core, struct simbroker *venue, const struct backte
 		int32_t sym;
 		if (symbol_of(core, s, &sym) != KE_OK) {
 			snprintf(err, errlen, "%s:%ld: cannot use symbol '%s'", csvfeed_path(s->feed), s->rec.line,
-				 s->rec.symbol);
+			         s->rec.symbol);
 			rc = KE_EINVAL;
 			goto out;
 		}
@@ -171,9 +171,8 @@ int backtest_run(struct core *core, struct simbroker *venue, const struct backte
 		heap_down(heap, n, 0);
 	}
 	if (!started) {
-		snprintf(err, errlen, "no data in the given files%s", opt->from_day >= 0 || opt->to_day >= 0
-									     ? " between --from and --to"
-									     : "");
+		snprintf(err, errlen, "no data in the given files%s",
+		         opt->from_day >= 0 || opt->to_day >= 0 ? " between --from and --to" : "");
 		rc = KE_EINVAL;
 		goto out;
 	}

@@ -50,7 +50,7 @@ void simbroker_config_default(struct simbroker_config *cfg)
 int simbroker_new(const struct simbroker_config *cfg, struct broker_sink sink, struct simbroker **out)
 {
 	if (cfg && (cfg->slippage_ticks < 0 || cfg->latency_ms < 0 || cfg->participation_ppm <= 0 ||
-		    cfg->participation_ppm > 1000000))
+	            cfg->participation_ppm > 1000000))
 		return KE_EINVAL;
 	struct simbroker *sb = calloc(1, sizeof(*sb));
 	if (!sb)
@@ -76,7 +76,7 @@ void simbroker_free(struct simbroker *sb)
 }
 
 static void emit(struct simbroker *sb, enum broker_event_kind kind, int64_t id, int64_t qty, int64_t price,
-		 const char *reason)
+                 const char *reason)
 {
 	struct broker_event ev;
 	memset(&ev, 0, sizeof(ev));
@@ -234,7 +234,8 @@ void simbroker_advance(struct simbroker *sb, int64_t now)
 		struct sim_book *b = &sb->books[s];
 		for (int i = 0; i < b->n;) {
 			struct sim_order *so = &b->o[i];
-			if (so->session_day < 0 && day > so->placed_day && ktime_weekday(day) != 0 && ktime_weekday(day) != 6)
+			if (so->session_day < 0 && day > so->placed_day && ktime_weekday(day) != 0 &&
+			    ktime_weekday(day) != 6)
 				so->session_day = day; /* its session: the first weekday after placement */
 			if (so->session_day >= 0 && so->session_day < day) {
 				int64_t id = so->id, rest = so->remaining;
@@ -250,7 +251,7 @@ void simbroker_advance(struct simbroker *sb, int64_t now)
 /* Price at which order so trades against a print or bar, or 0 for none.
  * open/low/high describe the event (a print has open = low = high). */
 static int64_t match_price(const struct simbroker *sb, const struct sim_order *so, int64_t open, int64_t low,
-			   int64_t high)
+                           int64_t high)
 {
 	if (so->type == ORDER_MARKET)
 		return krx_add_ticks(open, so->side == SIDE_BUY ? sb->cfg.slippage_ticks : -sb->cfg.slippage_ticks);
@@ -260,19 +261,20 @@ static int64_t match_price(const struct simbroker *sb, const struct sim_order *s
 }
 
 static void match(struct simbroker *sb, int32_t sym, int64_t time, int64_t open, int64_t low, int64_t high,
-		  int64_t volume)
+                  int64_t volume)
 {
 	struct sim_book *b = book_for(sb, sym, 0);
 	if (!b || b->n == 0 || volume <= 0 || !krx_in_session(time))
 		return;
 	int32_t day = ktime_kst_day(time);
 	/* floor(volume * participation): split so that it cannot overflow. */
-	int64_t budget = volume / 1000000 * sb->cfg.participation_ppm +
-			 volume % 1000000 * sb->cfg.participation_ppm / 1000000;
+	int64_t budget =
+	    volume / 1000000 * sb->cfg.participation_ppm + volume % 1000000 * sb->cfg.participation_ppm / 1000000;
 	for (int i = 0; i < b->n && budget > 0;) {
 		struct sim_order *so = &b->o[i];
 		int64_t px;
-		if (time < so->eligible_from || so->session_day != day || (px = match_price(sb, so, open, low, high)) <= 0) {
+		if (time < so->eligible_from || so->session_day != day ||
+		    (px = match_price(sb, so, open, low, high)) <= 0) {
 			i++;
 			continue;
 		}

@@ -283,8 +283,8 @@ int64_t core_last_price(const struct core *c, int32_t sym)
 
 /* ---- strategies ---- */
 
-int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks,
-		      void *impl, int *out_index)
+int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks, void *impl,
+                      int *out_index)
 {
 	int rc = KE_EINVAL;
 	if (!spec || !hooks || spec->cash < 0 || c->started)
@@ -396,16 +396,16 @@ void core_strategy_error(struct core *c, int strategy, const char *hook)
 		core_halt_strategy(c, strategy, reason);
 	} else {
 		core_log(c, strategy, CORE_LOG_ERROR, "error in %s (strategy keeps running): %s", hook,
-			 msg ? msg : "unknown error");
+		         msg ? msg : "unknown error");
 	}
 }
 
 /* Each call_* runs one hook of one strategy, if it has it and is running. */
-#define CALL_HOOK(c, i, hook, ...)                                                                            \
-	do {                                                                                                  \
-		struct core_strat *s_ = &(c)->strats[i];                                                      \
-		if (!s_->halted && s_->hooks.hook && s_->hooks.hook(s_->impl, __VA_ARGS__) != KE_OK)         \
-			core_strategy_error((c), (i), #hook);                                                 \
+#define CALL_HOOK(c, i, hook, ...)                                                                                     \
+	do {                                                                                                           \
+		struct core_strat *s_ = &(c)->strats[i];                                                               \
+		if (!s_->halted && s_->hooks.hook && s_->hooks.hook(s_->impl, __VA_ARGS__) != KE_OK)                   \
+			core_strategy_error((c), (i), #hook);                                                          \
 	} while (0)
 
 static void call_simple_hook(struct core *c, int i, int (*hook)(void *), const char *name)
@@ -478,8 +478,8 @@ void core_check_daily_loss(struct core *c, int strategy)
 		return;
 	char why[KE_REASON_MAX];
 	snprintf(why, sizeof(why), "daily loss limit: equity %lld KRW is %lld below the day's start %lld (limit %lld)",
-		 (long long)eq, (long long)(s->day_start_equity - eq), (long long)s->day_start_equity,
-		 (long long)s->risk.daily_loss_limit);
+	         (long long)eq, (long long)(s->day_start_equity - eq), (long long)s->day_start_equity,
+	         (long long)s->risk.daily_loss_limit);
 	core_halt_strategy(c, strategy, why);
 }
 
@@ -557,7 +557,7 @@ static int64_t next_daily(int64_t after, int64_t ms_of_day)
 }
 
 static int arm(struct core *c, int owner, int kind, int64_t due, int64_t period, int64_t ref, int64_t id,
-	       int64_t *out_id)
+               int64_t *out_id)
 {
 	struct sched_timer t = {.id = id, .due = due, .owner = owner, .kind = kind, .period = period, .ref = ref};
 	int64_t got;
@@ -591,8 +591,9 @@ static void fire_timer(struct core *c, const struct sched_timer *t)
 	if (t->kind == TK_MARKET_OPEN || t->kind == TK_MARKET_CLOSE) {
 		for (int i = 0; i < c->nstrats; i++) {
 			struct core_strat *s = &c->strats[i];
-			call_simple_hook(c, i, t->kind == TK_MARKET_OPEN ? s->hooks.on_market_open : s->hooks.on_market_close,
-					 t->kind == TK_MARKET_OPEN ? "on_market_open" : "on_market_close");
+			call_simple_hook(c, i,
+			                 t->kind == TK_MARKET_OPEN ? s->hooks.on_market_open : s->hooks.on_market_close,
+			                 t->kind == TK_MARKET_OPEN ? "on_market_open" : "on_market_close");
 			core_pump(c);
 		}
 		return;
@@ -626,11 +627,8 @@ static void rearm(struct core *c, const struct sched_timer *t, int64_t now)
 		break;
 	case TK_DAILY:
 	case TK_MARKET_OPEN:
-	case TK_MARKET_CLOSE:
-		due = next_daily(t->due, t->period);
-		break;
-	default:
-		return;
+	case TK_MARKET_CLOSE: due = next_daily(t->due, t->period); break;
+	default: return;
 	}
 	if (t->owner >= 0 && c->strats[t->owner].halted)
 		return;
@@ -683,7 +681,7 @@ int core_start(struct core *c, int64_t now)
 	int rc = arm(c, -1, TK_MARKET_OPEN, next_daily(now - 1, KRX_OPEN_MS), KRX_OPEN_MS, 0, 0, NULL);
 	if (rc == KE_OK)
 		rc = arm(c, -1, TK_MARKET_CLOSE, next_daily(now - 1, CORE_CLOSE_HOOK_MS), CORE_CLOSE_HOOK_MS, 0, 0,
-			 NULL);
+		         NULL);
 	if (rc != KE_OK)
 		return rc;
 	for (int i = 0; i < c->nstrats; i++) {
@@ -712,15 +710,14 @@ int core_finish(struct core *c)
 	return KE_OK;
 }
 
-int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref,
-		     int64_t *out_id)
+int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref, int64_t *out_id)
 {
 	if (strategy < 0 || strategy >= c->nstrats || delay_ms < 0 || period_ms < 0 || delay_ms > CORE_MAX_DELAY ||
 	    period_ms > CORE_MAX_DELAY)
 		return KE_EINVAL;
 	if (period_ms > 0)
 		return arm(c, strategy, TK_EVERY, c->now + (delay_ms > 0 ? delay_ms : period_ms), period_ms, ref, 0,
-			   out_id);
+		           out_id);
 	return arm(c, strategy, TK_AFTER, c->now + delay_ms, 0, ref, 0, out_id);
 }
 

@@ -25,7 +25,7 @@ struct core_strat {
 	int open_orders;
 	unsigned char *subs; /* subs[sym] != 0: subscribed (grown with the symbol table) */
 	int32_t nsubs_cap;
-	int nsubs;           /* 0: every symbol */
+	int nsubs; /* 0: every symbol */
 	int64_t day_start_equity;
 	int flattening; /* core_close_all in progress */
 };
@@ -84,8 +84,8 @@ struct core {
 	struct risk_state global_rs;
 	int global_open_orders;
 	int64_t day_start_equity;
-	int64_t firing_timer;  /* id of the timer whose callback runs now, 0 if none */
-	int firing_cancelled;  /* it was cancelled from inside that callback */
+	int64_t firing_timer; /* id of the timer whose callback runs now, 0 if none */
+	int firing_cancelled; /* it was cancelled from inside that callback */
 };
 
 /* core.c */

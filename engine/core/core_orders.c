@@ -113,18 +113,19 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 	if (o->type == ORDER_LIMIT) {
 		if (!krx_price_valid(o->price)) {
 			snprintf(reason, len,
-				 "price %s is not a valid KRX price: the tick size at this price is %lld won "
-				 "(ctx:round_price gives the nearest valid price)",
-				 krw(a, sizeof(a), o->price), (long long)krx_tick_size(o->price));
+			         "price %s is not a valid KRX price: the tick size at this price is %lld won "
+			         "(ctx:round_price gives the nearest valid price)",
+			         krw(a, sizeof(a), o->price), (long long)krx_tick_size(o->price));
 			return KE_ELIMIT;
 		}
 		if (sym->prev_close > 0) {
 			int64_t lo, hi;
 			krx_price_limits(sym->prev_close, &lo, &hi);
 			if (o->price < lo || o->price > hi) {
-				snprintf(reason, len, "price %s is outside today's limits %s..%s (previous close %lld, +/-30%%)",
-					 krw(a, sizeof(a), o->price), krw(b, sizeof(b), lo), krw(d, sizeof(d), hi),
-					 (long long)sym->prev_close);
+				snprintf(reason, len,
+				         "price %s is outside today's limits %s..%s (previous close %lld, +/-30%%)",
+				         krw(a, sizeof(a), o->price), krw(b, sizeof(b), lo), krw(d, sizeof(d), hi),
+				         (long long)sym->prev_close);
 				return KE_ELIMIT;
 			}
 		}
@@ -135,8 +136,8 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		return KE_ELIMIT;
 	}
 	if (ref_price > CORE_MAX_PRICE || o->qty > CORE_MAX_VALUE / ref_price) {
-		snprintf(reason, len, "%lld x %s at %lld is beyond what the engine values", (long long)o->qty, sym->code,
-			 (long long)ref_price);
+		snprintf(reason, len, "%lld x %s at %lld is beyond what the engine values", (long long)o->qty,
+		         sym->code, (long long)ref_price);
 		return KE_ELIMIT;
 	}
 	if (o->side == SIDE_SELL) {
@@ -144,20 +145,20 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		int64_t held = p ? p->qty : 0, offered = p ? p->reserved_qty : 0;
 		if (o->qty > held - offered) {
 			snprintf(reason, len,
-				 "not enough shares of %s: holding %lld, %lld already offered by open sells, "
-				 "selling %lld (no short selling in a cash account)",
-				 sym->code, (long long)held, (long long)offered, (long long)o->qty);
+			         "not enough shares of %s: holding %lld, %lld already offered by open sells, "
+			         "selling %lld (no short selling in a cash account)",
+			         sym->code, (long long)held, (long long)offered, (long long)o->qty);
 			return KE_ELIMIT;
 		}
 	}
 
 	const struct position *p = portfolio_peek(&s->pf, o->sym);
 	struct risk_order_info info = {
-		.now = c->now,
-		.order_value = o->qty * ref_price,
-		.position_value_after = ((p ? p->qty : 0) + o->qty) * ref_price,
-		.is_buy = o->side == SIDE_BUY,
-		.open_orders = s->open_orders,
+	    .now = c->now,
+	    .order_value = o->qty * ref_price,
+	    .position_value_after = ((p ? p->qty : 0) + o->qty) * ref_price,
+	    .is_buy = o->side == SIDE_BUY,
+	    .open_orders = s->open_orders,
 	};
 	char scope[96];
 	snprintf(scope, sizeof(scope), "strategy '%s'", s->name);
@@ -178,10 +179,11 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		int64_t rprice = o->type == ORDER_LIMIT ? o->price : market_reserve_price(c, o->sym);
 		int64_t need = reserve_for(c, o->qty, rprice);
 		if (portfolio_reserve_cash(&s->pf, need) != KE_OK) {
-			snprintf(reason, len, "not enough cash: the order needs %s KRW (%lld x %s%s + commission), %s available",
-				 krw(a, sizeof(a), need), (long long)o->qty, krw(b, sizeof(b), rprice),
-				 o->type == ORDER_MARKET ? " reserved at the upper price limit" : "",
-				 krw(d, sizeof(d), portfolio_available_cash(&s->pf)));
+			snprintf(reason, len,
+			         "not enough cash: the order needs %s KRW (%lld x %s%s + commission), %s available",
+			         krw(a, sizeof(a), need), (long long)o->qty, krw(b, sizeof(b), rprice),
+			         o->type == ORDER_MARKET ? " reserved at the upper price limit" : "",
+			         krw(d, sizeof(d), portfolio_available_cash(&s->pf)));
 			return KE_ELIMIT;
 		}
 		o->reserved = need;
@@ -192,8 +194,7 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 	return KE_OK;
 }
 
-int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err,
-	       size_t errlen)
+int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err, size_t errlen)
 {
 	if (strategy < 0 || strategy >= c->nstrats) {
 		snprintf(err, errlen, "no strategy %d", strategy);
@@ -209,18 +210,19 @@ int core_place(struct core *c, int strategy, const struct order_request *req, in
 	}
 	if (req->qty <= 0 || req->qty > CORE_MAX_QTY) {
 		snprintf(err, errlen, "quantity must be a whole number of shares from 1 to 1,000,000,000 (got %lld)",
-			 (long long)req->qty);
+		         (long long)req->qty);
 		return KE_EINVAL;
 	}
 	if (req->type == ORDER_LIMIT ? (req->price <= 0 || req->price > CORE_MAX_PRICE)
-				     : (req->type != ORDER_MARKET || req->price != 0)) {
-		snprintf(err, errlen, req->type == ORDER_LIMIT ? "limit price must be a positive number of won"
-							       : "a market order takes no price");
+	                             : (req->type != ORDER_MARKET || req->price != 0)) {
+		snprintf(err, errlen,
+		         req->type == ORDER_LIMIT ? "limit price must be a positive number of won"
+		                                  : "a market order takes no price");
 		return KE_EINVAL;
 	}
 	if (req->type == ORDER_LIMIT && req->qty > CORE_MAX_VALUE / req->price) {
 		snprintf(err, errlen, "order value %lld x %lld is beyond what the engine accepts", (long long)req->qty,
-			 (long long)req->price);
+		         (long long)req->price);
 		return KE_EINVAL;
 	}
 	struct order *o;
@@ -295,18 +297,19 @@ int core_cancel(struct core *c, int strategy, int64_t id, char *err, size_t errl
 }
 
 int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int64_t new_remaining, char *err,
-		size_t errlen)
+                size_t errlen)
 {
 	struct order *o = own_open_order(c, strategy, id, err, errlen);
 	if (!o)
 		return order_table_get(c->orders, id) ? KE_ESTATE : KE_ENOENT;
 	if (o->pending) {
 		snprintf(err, errlen, "order %lld already has a %s pending", (long long)id,
-			 (o->pending & ORDER_PENDING_CANCEL) ? "cancel" : "modify");
+		         (o->pending & ORDER_PENDING_CANCEL) ? "cancel" : "modify");
 		return KE_ESTATE;
 	}
 	if (o->type != ORDER_LIMIT) {
-		snprintf(err, errlen, "only limit orders can be modified (order %lld is a market order)", (long long)id);
+		snprintf(err, errlen, "only limit orders can be modified (order %lld is a market order)",
+		         (long long)id);
 		return KE_EINVAL;
 	}
 	int64_t remaining = order_remaining(o);
@@ -314,17 +317,17 @@ int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int
 	int64_t rest = new_remaining > 0 ? new_remaining : remaining;
 	if (new_price < 0 || new_remaining < 0 || rest > remaining) {
 		snprintf(err, errlen, "the new quantity (%lld) must be positive and not more than the %lld remaining",
-			 (long long)rest, (long long)remaining);
+		         (long long)rest, (long long)remaining);
 		return KE_EINVAL;
 	}
 	if (price > CORE_MAX_PRICE || rest > CORE_MAX_VALUE / price) {
 		snprintf(err, errlen, "order value %lld x %lld is beyond what the engine accepts", (long long)rest,
-			 (long long)price);
+		         (long long)price);
 		return KE_EINVAL;
 	}
 	if (!krx_price_valid(price)) {
 		snprintf(err, errlen, "price %lld is not a valid KRX price (tick size %lld)", (long long)price,
-			 (long long)krx_tick_size(price));
+		         (long long)krx_tick_size(price));
 		return KE_EINVAL;
 	}
 	int64_t pc = c->syms[o->sym].prev_close;
@@ -333,14 +336,14 @@ int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int
 		krx_price_limits(pc, &lo, &hi);
 		if (price < lo || price > hi) {
 			snprintf(err, errlen, "price %lld is outside today's limits %lld..%lld", (long long)price,
-				 (long long)lo, (long long)hi);
+			         (long long)lo, (long long)hi);
 			return KE_EINVAL;
 		}
 	}
 	struct core_strat *s = &c->strats[strategy];
 	if (s->risk.max_order_value > 0 && rest * price > s->risk.max_order_value) {
 		snprintf(err, errlen, "order value %lld KRW would exceed max_order_value %lld KRW",
-			 (long long)(rest * price), (long long)s->risk.max_order_value);
+		         (long long)(rest * price), (long long)s->risk.max_order_value);
 		return KE_ELIMIT;
 	}
 	/* A buy whose new price needs more cash reserves the difference now, so
@@ -352,7 +355,7 @@ int core_modify(struct core *c, int strategy, int64_t id, int64_t new_price, int
 			extra = need - o->reserved;
 			if (portfolio_reserve_cash(&s->pf, extra) != KE_OK) {
 				snprintf(err, errlen, "not enough cash to raise the order: needs %lld KRW more",
-					 (long long)extra);
+				         (long long)extra);
 				return KE_ELIMIT;
 			}
 		}
@@ -391,8 +394,7 @@ static int visit_open(void *ud, struct order *o)
 	return v->fn(v->ud, o);
 }
 
-int core_open_orders(struct core *c, int strategy, int32_t sym, int (*fn)(void *ud, const struct order *o),
-		     void *ud)
+int core_open_orders(struct core *c, int strategy, int32_t sym, int (*fn)(void *ud, const struct order *o), void *ud)
 {
 	struct open_visit v = {strategy, sym, fn, ud};
 	return order_table_each(c->orders, visit_open, &v);
@@ -419,7 +421,8 @@ static void flatten_symbol(struct core *c, int strategy, int32_t sym)
 	const struct position *p = portfolio_peek(&c->strats[strategy].pf, sym);
 	if (!p || p->qty - p->reserved_qty <= 0)
 		return;
-	struct order_request req = {.sym = sym, .side = SIDE_SELL, .type = ORDER_MARKET, .qty = p->qty - p->reserved_qty};
+	struct order_request req = {
+	    .sym = sym, .side = SIDE_SELL, .type = ORDER_MARKET, .qty = p->qty - p->reserved_qty};
 	int64_t id;
 	char err[KE_REASON_MAX];
 	if (core_place(c, strategy, &req, &id, err, sizeof(err)) != KE_OK)
@@ -460,14 +463,14 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 	int64_t remaining = order_remaining(o);
 	if (ev->qty <= 0 || ev->qty > remaining || ev->price <= 0) {
 		core_log(c, o->strategy, CORE_LOG_ERROR,
-			 "broker reported a fill of %lld @ %lld for order %lld with %lld remaining: ignored",
-			 (long long)ev->qty, (long long)ev->price, (long long)o->id, (long long)remaining);
+		         "broker reported a fill of %lld @ %lld for order %lld with %lld remaining: ignored",
+		         (long long)ev->qty, (long long)ev->price, (long long)o->id, (long long)remaining);
 		return;
 	}
 	int64_t value = ev->qty * ev->price;
 	int64_t fee = fee_commission(&c->cfg.fees, value);
-	int64_t tax = o->side == SIDE_SELL ? fee_sell_tax(&c->cfg.fees, ktime_yyyymmdd(ktime_kst_day(ev->time)), value)
-					   : 0;
+	int64_t tax =
+	    o->side == SIDE_SELL ? fee_sell_tax(&c->cfg.fees, ktime_yyyymmdd(ktime_kst_day(ev->time)), value) : 0;
 	if (o->side == SIDE_BUY) {
 		/* What stays held is exactly what the rest would need, so the
 		 * part released always covers this fill's value and commission:
@@ -484,8 +487,8 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 		/* Only possible when a market buy fills above what it reserved
 		 * (CORE_RESERVE_LAST_PRICE): never let cash go negative. */
 		core_log(c, o->strategy, CORE_LOG_ERROR,
-			 "fill of %lld @ %lld for order %lld costs more than the cash held: not booked", (long long)ev->qty,
-			 (long long)ev->price, (long long)o->id);
+		         "fill of %lld @ %lld for order %lld costs more than the cash held: not booked",
+		         (long long)ev->qty, (long long)ev->price, (long long)o->id);
 		core_halt_strategy(c, o->strategy, "a fill exceeded the available cash");
 		return;
 	}
@@ -493,14 +496,14 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 	o->fees += fee;
 	o->taxes += tax;
 	struct fill f = {.order_id = o->id,
-			 .strategy = o->strategy,
-			 .sym = o->sym,
-			 .side = o->side,
-			 .qty = ev->qty,
-			 .price = ev->price,
-			 .fee = fee,
-			 .tax = tax,
-			 .time = ev->time};
+	                 .strategy = o->strategy,
+	                 .sym = o->sym,
+	                 .side = o->side,
+	                 .qty = ev->qty,
+	                 .price = ev->price,
+	                 .fee = fee,
+	                 .tax = tax,
+	                 .time = ev->time};
 	if (c->obs.on_fill)
 		c->obs.on_fill(c->obs.ctx, &f);
 	struct core_note n = {.kind = NOTE_FILL, .strategy = o->strategy};
@@ -527,7 +530,7 @@ static void on_modified(struct core *c, struct order *o, const struct broker_eve
 	int64_t price = ev->price > 0 ? ev->price : o->price;
 	if (rest > old_rest) {
 		core_log(c, o->strategy, CORE_LOG_ERROR, "broker raised order %lld to %lld remaining: kept %lld",
-			 (long long)o->id, (long long)rest, (long long)old_rest);
+		         (long long)o->id, (long long)rest, (long long)old_rest);
 		rest = old_rest;
 	}
 	if (o->side == SIDE_BUY) {
@@ -537,7 +540,7 @@ static void on_modified(struct core *c, struct order *o, const struct broker_eve
 			portfolio_release_cash(&s->pf, held - need);
 		else if (need > held && portfolio_reserve_cash(&s->pf, need - held) != KE_OK)
 			core_log(c, o->strategy, CORE_LOG_ERROR, "order %lld modified beyond its reserved cash",
-				 (long long)o->id);
+			         (long long)o->id);
 		o->reserved = need;
 		o->reserve_price = price;
 		o->modify_reserve = 0;
@@ -576,7 +579,7 @@ void core_orders_on_broker_event(struct core *c, const struct broker_event *ev)
 	}
 	if (!order_is_open(o)) {
 		core_log(c, o->strategy, CORE_LOG_WARN, "broker event %d for order %lld, which is already %s: ignored",
-			 (int)ev->kind, (long long)o->id, order_state_name(o->state));
+		         (int)ev->kind, (long long)o->id, order_state_name(o->state));
 		return;
 	}
 	switch (ev->kind) {
@@ -592,7 +595,7 @@ void core_orders_on_broker_event(struct core *c, const struct broker_event *ev)
 			/* Re-sending what the venue refuses would loop: stop and say so. */
 			c->strats[o->strategy].flattening = 0;
 			core_log(c, o->strategy, CORE_LOG_ERROR, "close_all stopped: the venue rejected the sell of %s",
-				 c->syms[o->sym].code);
+			         c->syms[o->sym].code);
 		}
 		break;
 	case BEV_FILL:
@@ -603,12 +606,8 @@ void core_orders_on_broker_event(struct core *c, const struct broker_event *ev)
 		end_order(c, o, ORDER_CANCELLED, ev->reason[0] ? ev->reason : NULL);
 		flatten_step(c, o->strategy, o->sym);
 		break;
-	case BEV_MODIFIED:
-		on_modified(c, o, ev);
-		break;
+	case BEV_MODIFIED: on_modified(c, o, ev); break;
 	case BEV_CANCEL_REJECTED:
-	case BEV_MODIFY_REJECTED:
-		on_request_refused(c, o, ev);
-		break;
+	case BEV_MODIFY_REJECTED: on_request_refused(c, o, ev); break;
 	}
 }

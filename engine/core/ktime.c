@@ -177,7 +177,7 @@ void ktime_format_iso(int64_t ms, char *buf, size_t len)
 	if (len < 30 || y < 0 || y > 9999) {
 		/* Reports write millions of rows: the common case avoids snprintf. */
 		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+09:00", y, m, d, (int)(tod / 3600000),
-			 (int)(tod / 60000 % 60), (int)(tod / 1000 % 60), (int)(tod % 1000));
+		         (int)(tod / 60000 % 60), (int)(tod / 1000 % 60), (int)(tod % 1000));
 		return;
 	}
 	char *p = put2(put2(buf, y / 100), y % 100);

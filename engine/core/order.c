@@ -28,20 +28,13 @@ struct order_table {
 const char *order_state_name(enum order_state s)
 {
 	switch (s) {
-	case ORDER_NEW:
-		return "new";
-	case ORDER_SUBMITTED:
-		return "submitted";
-	case ORDER_ACCEPTED:
-		return "accepted";
-	case ORDER_PARTIAL:
-		return "partially_filled";
-	case ORDER_FILLED:
-		return "filled";
-	case ORDER_CANCELLED:
-		return "cancelled";
-	case ORDER_REJECTED:
-		return "rejected";
+	case ORDER_NEW: return "new";
+	case ORDER_SUBMITTED: return "submitted";
+	case ORDER_ACCEPTED: return "accepted";
+	case ORDER_PARTIAL: return "partially_filled";
+	case ORDER_FILLED: return "filled";
+	case ORDER_CANCELLED: return "cancelled";
+	case ORDER_REJECTED: return "rejected";
 	}
 	return "unknown";
 }
@@ -49,10 +42,8 @@ const char *order_state_name(enum order_state s)
 const char *order_side_name(enum order_side s)
 {
 	switch (s) {
-	case SIDE_BUY:
-		return "buy";
-	case SIDE_SELL:
-		return "sell";
+	case SIDE_BUY: return "buy";
+	case SIDE_SELL: return "sell";
 	}
 	return "unknown";
 }
@@ -60,10 +51,8 @@ const char *order_side_name(enum order_side s)
 const char *order_type_name(enum order_type t)
 {
 	switch (t) {
-	case ORDER_MARKET:
-		return "market";
-	case ORDER_LIMIT:
-		return "limit";
+	case ORDER_MARKET: return "market";
+	case ORDER_LIMIT: return "limit";
 	}
 	return "unknown";
 }
@@ -88,20 +77,17 @@ int64_t order_remaining(const struct order *o)
 int order_transition_ok(enum order_state from, enum order_state to)
 {
 	switch (from) {
-	case ORDER_NEW:
-		return to == ORDER_SUBMITTED || to == ORDER_REJECTED;
+	case ORDER_NEW: return to == ORDER_SUBMITTED || to == ORDER_REJECTED;
 	case ORDER_SUBMITTED:
 		return to == ORDER_ACCEPTED || to == ORDER_PARTIAL || to == ORDER_FILLED || to == ORDER_CANCELLED ||
 		       to == ORDER_REJECTED;
-	case ORDER_ACCEPTED:
-		return to == ORDER_PARTIAL || to == ORDER_FILLED || to == ORDER_CANCELLED;
+	case ORDER_ACCEPTED: return to == ORDER_PARTIAL || to == ORDER_FILLED || to == ORDER_CANCELLED;
 	case ORDER_PARTIAL:
 		/* partial -> partial: a further fill that still leaves a rest. */
 		return to == ORDER_PARTIAL || to == ORDER_FILLED || to == ORDER_CANCELLED;
 	case ORDER_FILLED:
 	case ORDER_CANCELLED:
-	case ORDER_REJECTED:
-		return 0;
+	case ORDER_REJECTED: return 0;
 	}
 	return 0;
 }

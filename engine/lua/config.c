@@ -62,7 +62,7 @@ static void check_keys(lua_State *L, const struct walk *w, int t, const char *wh
 		if (!ok) {
 			char key[160];
 			snprintf(key, sizeof(key), "%s%s%s", where, *where ? "." : "",
-				 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+			         lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
 			fail(L, w, key, "unknown key");
 		}
 	}
@@ -136,16 +136,16 @@ static int64_t read_rate(lua_State *L, const struct walk *w, const char *key)
 
 static void read_risk(lua_State *L, const struct walk *w, const char *where, struct risk_limits *r)
 {
-	static const char *const keys[] = {"max_order_value", "max_position_value", "max_open_orders",
-					   "max_orders_per_minute", "daily_loss_limit", NULL};
+	static const char *const keys[] = {"max_order_value",       "max_position_value", "max_open_orders",
+	                                   "max_orders_per_minute", "daily_loss_limit",   NULL};
 	char key[160];
 	if (!lua_istable(L, -1))
 		fail(L, w, where, "must be a table");
 	int t = lua_gettop(L);
 	check_keys(L, w, t, where, keys);
-#define RISK_FIELD(name, max)                                                                                 \
-	snprintf(key, sizeof(key), "%s." #name, where);                                                       \
-	if (get(L, t, #name))                                                                                 \
+#define RISK_FIELD(name, max)                                                                                          \
+	snprintf(key, sizeof(key), "%s." #name, where);                                                                \
+	if (get(L, t, #name))                                                                                          \
 		r->name = read_int(L, w, key, 0, max);
 	RISK_FIELD(max_order_value, INT64_MAX / 4)
 	RISK_FIELD(max_position_value, INT64_MAX / 4)
@@ -172,7 +172,8 @@ static void read_fees(lua_State *L, const struct walk *w, struct fee_model *m)
 		while (lua_next(L, -2)) {
 			int32_t day;
 			if (lua_type(L, -2) != LUA_TSTRING || ktime_parse_date(lua_tostring(L, -2), &day) != KE_OK)
-				fail(L, w, "fees.tax", "keys must be dates \"YYYY-MM-DD\" (the first trade date of a rate)");
+				fail(L, w, "fees.tax",
+				     "keys must be dates \"YYYY-MM-DD\" (the first trade date of a rate)");
 			int64_t ppb = read_rate(L, w, "fees.tax");
 			if (fee_set_tax_rate(m, ktime_yyyymmdd(day), ppb) != KE_OK)
 				fail(L, w, "fees.tax", "too many rates");
@@ -207,33 +208,34 @@ static void read_fill(lua_State *L, const struct walk *w, struct config_fill *f)
 /* A deterministic serializer for params (keys sorted), run inside the
  * config state; the strategy's own state evaluates its output. */
 static const char serializer[] =
-	"local function ser(v, depth)\n"
-	"  if depth > 20 then error('params nest too deeply') end\n"
-	"  local t = type(v)\n"
-	"  if t == 'number' then\n"
-	"    if math.type(v) == 'integer' then return string.format('%d', v) end\n"
-	"    return string.format('%.17g', v)\n"
-	"  elseif t == 'string' then return string.format('%q', v)\n"
-	"  elseif t == 'boolean' then return tostring(v)\n"
-	"  elseif t == 'table' then\n"
-	"    local keys = {}\n"
-	"    for k in pairs(v) do\n"
-	"      if type(k) ~= 'string' and math.type(k) ~= 'integer' then error('params keys must be strings or integers') end\n"
-	"      keys[#keys + 1] = k\n"
-	"    end\n"
-	"    table.sort(keys, function(a, b)\n"
-	"      if type(a) == type(b) then return a < b end\n"
-	"      return type(a) == 'number' end)\n"
-	"    local out = {}\n"
-	"    for _, k in ipairs(keys) do\n"
-	"      local ks = type(k) == 'string' and string.format('[%q]', k) or ('[' .. k .. ']')\n"
-	"      out[#out + 1] = ks .. '=' .. ser(v[k], depth + 1)\n"
-	"    end\n"
-	"    return '{' .. table.concat(out, ',') .. '}'\n"
-	"  end\n"
-	"  error('params values must be numbers, strings, booleans or tables (got ' .. t .. ')')\n"
-	"end\n"
-	"return function(v) return 'return ' .. ser(v, 0) end\n";
+    "local function ser(v, depth)\n"
+    "  if depth > 20 then error('params nest too deeply') end\n"
+    "  local t = type(v)\n"
+    "  if t == 'number' then\n"
+    "    if math.type(v) == 'integer' then return string.format('%d', v) end\n"
+    "    return string.format('%.17g', v)\n"
+    "  elseif t == 'string' then return string.format('%q', v)\n"
+    "  elseif t == 'boolean' then return tostring(v)\n"
+    "  elseif t == 'table' then\n"
+    "    local keys = {}\n"
+    "    for k in pairs(v) do\n"
+    "      if type(k) ~= 'string' and math.type(k) ~= 'integer' then error('params keys must be strings or integers') "
+    "end\n"
+    "      keys[#keys + 1] = k\n"
+    "    end\n"
+    "    table.sort(keys, function(a, b)\n"
+    "      if type(a) == type(b) then return a < b end\n"
+    "      return type(a) == 'number' end)\n"
+    "    local out = {}\n"
+    "    for _, k in ipairs(keys) do\n"
+    "      local ks = type(k) == 'string' and string.format('[%q]', k) or ('[' .. k .. ']')\n"
+    "      out[#out + 1] = ks .. '=' .. ser(v[k], depth + 1)\n"
+    "    end\n"
+    "    return '{' .. table.concat(out, ',') .. '}'\n"
+    "  end\n"
+    "  error('params values must be numbers, strings, booleans or tables (got ' .. t .. ')')\n"
+    "end\n"
+    "return function(v) return 'return ' .. ser(v, 0) end\n";
 
 static char *serialize_params(lua_State *L, const struct walk *w, const char *key)
 {
@@ -371,11 +373,22 @@ static int cfg_walk(lua_State *L)
 {
 	struct walk *w = lua_touserdata(L, 2);
 	struct engine_config *cfg = w->cfg;
-	static const char *const keys[] = {"cash",	 "fees", "market_buy_reserve", "reserve_ticks", "fill", "risk",
-					   "lua",	 "strategies", "data", "from", "to", "out", NULL};
+	static const char *const keys[] = {"cash",
+	                                   "fees",
+	                                   "market_buy_reserve",
+	                                   "reserve_ticks",
+	                                   "fill",
+	                                   "risk",
+	                                   "lua",
+	                                   "strategies",
+	                                   "data",
+	                                   "from",
+	                                   "to",
+	                                   "out",
+	                                   NULL};
 	if (!lua_istable(L, 1))
 		return luaL_error(L, "%s: the config file must return a table (it returned a %s)", w->file,
-				  luaL_typename(L, 1));
+		                  luaL_typename(L, 1));
 	check_keys(L, w, 1, "", keys);
 	if (get(L, 1, "cash"))
 		cfg->cash = read_int(L, w, "cash", 1, INT64_MAX / 4);
@@ -494,8 +507,8 @@ int config_load(const char *path, struct engine_config *cfg, char *err, size_t e
 	/* The base library goes into the real globals (the serializer uses
 	 * them); the config sees only its pure functions. */
 	luaL_requiref(L, LUA_GNAME, luaopen_base, 0);
-	static const char *const pure[] = {"pairs", "ipairs", "next", "select", "tostring", "tonumber",
-					   "type", "error", "assert", NULL};
+	static const char *const pure[] = {"pairs",    "ipairs", "next",  "select", "tostring",
+	                                   "tonumber", "type",   "error", "assert", NULL};
 	for (const char *const *f = pure; *f; f++) {
 		lua_getfield(L, -1, *f);
 		lua_setfield(L, -3, *f);
@@ -536,7 +549,7 @@ int config_allocate_cash(struct engine_config *cfg, char *err, size_t errlen)
 	}
 	if (assigned > cfg->cash) {
 		snprintf(err, errlen, "the strategies' cash allocations (%lld KRW) exceed the total cash %lld KRW",
-			 (long long)assigned, (long long)cfg->cash);
+		         (long long)assigned, (long long)cfg->cash);
 		return KE_EINVAL;
 	}
 	int64_t rest = cfg->cash - assigned, first = 1;

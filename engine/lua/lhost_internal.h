@@ -53,8 +53,8 @@ struct lhost {
 	const struct tick *cur_tick;
 	const struct bar *cur_bar;
 
-	uint64_t seed;  /* math.random's seed: randomseed() without arguments reuses it */
-	int closed;     /* set while the state is being closed: ctx calls refuse */
+	uint64_t seed; /* math.random's seed: randomseed() without arguments reuses it */
+	int closed;    /* set while the state is being closed: ctx calls refuse */
 	char err[4096];
 };
 

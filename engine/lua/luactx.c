@@ -25,7 +25,7 @@ static struct lhost *H(lua_State *L)
 
 /* Limits that keep every later multiplication and time sum inside int64. */
 #define CTX_MAX_PRICE CORE_MAX_PRICE
-#define CTX_MAX_TIME 253402300799999LL  /* 9999-12-31T23:59:59.999Z */
+#define CTX_MAX_TIME  253402300799999LL /* 9999-12-31T23:59:59.999Z */
 #define CTX_MAX_DELAY CORE_MAX_DELAY
 
 static int64_t arg_range(lua_State *L, int i, const char *what, int64_t lo, int64_t hi);
@@ -39,7 +39,8 @@ static int64_t arg_int(lua_State *L, int i, const char *what)
 	lua_Integer v = lua_type(L, i) == LUA_TNUMBER ? lua_tointegerx(L, i, &ok) : 0;
 	if (!ok)
 		luaL_error(L, "%s must be a whole number (got %s)", what,
-			   lua_type(L, i) == LUA_TNUMBER ? lua_pushfstring(L, "%f", lua_tonumber(L, i)) : luaL_typename(L, i));
+		           lua_type(L, i) == LUA_TNUMBER ? lua_pushfstring(L, "%f", lua_tonumber(L, i))
+		                                         : luaL_typename(L, i));
 	return v;
 }
 
@@ -48,7 +49,7 @@ static int64_t arg_range(lua_State *L, int i, const char *what, int64_t lo, int6
 	int64_t v = arg_int(L, i, what);
 	if (v < lo || v > hi)
 		luaL_error(L, "%s must be between %I and %I (got %I)", what, (lua_Integer)lo, (lua_Integer)hi,
-			   (lua_Integer)v);
+		           (lua_Integer)v);
 	return v;
 }
 
@@ -128,7 +129,7 @@ void lhost_push_order(struct lhost *h, const struct order *o)
 /* ---- tick and bar views ---- */
 
 static const char *const view_keys[LH_NKEYS] = {
-	"symbol", "price", "volume", "time", "bid", "ask", "open", "high", "low", "close",
+    "symbol", "price", "volume", "time", "bid", "ask", "open", "high", "low", "close",
 };
 
 /* Which field a key names, or -1. Short Lua strings are interned, so the
@@ -440,7 +441,7 @@ static int ctx_clock(lua_State *L)
 	int64_t tod = ktime_kst_ms_of_day(opt_time(L, H(L), 2));
 	char buf[16];
 	snprintf(buf, sizeof(buf), "%02d:%02d:%02d", (int)(tod / 3600000), (int)(tod / 60000 % 60),
-		 (int)(tod / 1000 % 60));
+	         (int)(tod / 1000 % 60));
 	lua_pushstring(L, buf);
 	return 1;
 }
@@ -530,29 +531,29 @@ static int ctx_cancel_timer(lua_State *L)
 int lhost_push_ctx(struct lhost *h)
 {
 	static const luaL_Reg methods[] = {
-		{"buy", ctx_buy},
-		{"sell", ctx_sell},
-		{"cancel", ctx_cancel},
-		{"modify", ctx_modify},
-		{"open_orders", ctx_open_orders},
-		{"close_all", ctx_close_all},
-		{"halt", ctx_halt},
-		{"position", ctx_position},
-		{"cash", ctx_cash},
-		{"equity", ctx_equity},
-		{"buyable", ctx_buyable},
-		{"last_price", ctx_last_price},
-		{"tick_size", ctx_tick_size},
-		{"round_price", ctx_round_price},
-		{"now", ctx_now},
-		{"date", ctx_date},
-		{"clock", ctx_clock},
-		{"log", ctx_log},
-		{"every_day", ctx_every_day},
-		{"after", ctx_after},
-		{"every", ctx_every},
-		{"cancel_timer", ctx_cancel_timer},
-		{NULL, NULL},
+	    {"buy", ctx_buy},
+	    {"sell", ctx_sell},
+	    {"cancel", ctx_cancel},
+	    {"modify", ctx_modify},
+	    {"open_orders", ctx_open_orders},
+	    {"close_all", ctx_close_all},
+	    {"halt", ctx_halt},
+	    {"position", ctx_position},
+	    {"cash", ctx_cash},
+	    {"equity", ctx_equity},
+	    {"buyable", ctx_buyable},
+	    {"last_price", ctx_last_price},
+	    {"tick_size", ctx_tick_size},
+	    {"round_price", ctx_round_price},
+	    {"now", ctx_now},
+	    {"date", ctx_date},
+	    {"clock", ctx_clock},
+	    {"log", ctx_log},
+	    {"every_day", ctx_every_day},
+	    {"after", ctx_after},
+	    {"every", ctx_every},
+	    {"cancel_timer", ctx_cancel_timer},
+	    {NULL, NULL},
 	};
 	lua_State *L = h->L;
 	lua_createtable(L, 0, 4); /* ctx: name, params, state, symbols */

@@ -25,7 +25,7 @@
 #define LH_HOOK_STEP 1000 /* instructions between budget checks */
 
 static const char *const hook_names[LH_NHOOKS] = {
-	"on_start", "on_tick", "on_bar", "on_fill", "on_order", "on_market_open", "on_market_close", "on_stop",
+    "on_start", "on_tick", "on_bar", "on_fill", "on_order", "on_market_open", "on_market_close", "on_stop",
 };
 
 struct lhost *lhost_of(lua_State *L)
@@ -62,8 +62,9 @@ static void lh_count_hook(lua_State *L, lua_Debug *ar)
 		if (lua_gethookcount(L) != 1)
 			lua_sethook(L, lh_count_hook, LUA_MASKCOUNT, 1);
 		h->tight = 1;
-		luaL_error(L, "instruction budget exceeded: more than %I instructions in one call (lua.instruction_budget)",
-			   (lua_Integer)h->budget);
+		luaL_error(
+		    L, "instruction budget exceeded: more than %I instructions in one call (lua.instruction_budget)",
+		    (lua_Integer)h->budget);
 	}
 }
 
@@ -96,8 +97,8 @@ static int call_failed(struct lhost *h, int st)
 	const char *msg = lua_tostring(h->L, -1);
 	if (st == LUA_ERRMEM)
 		snprintf(h->err, sizeof(h->err),
-			 "not enough memory: the strategy reached its cap of %zu MiB (lua.memory_limit_mb)",
-			 h->mem_limit >> 20);
+		         "not enough memory: the strategy reached its cap of %zu MiB (lua.memory_limit_mb)",
+		         h->mem_limit >> 20);
 	else if (st == LUA_ERRERR)
 		snprintf(h->err, sizeof(h->err), "error while handling an error (%s)", msg ? msg : "?");
 	else
@@ -192,7 +193,7 @@ static void merge_params(lua_State *L, int params, const char *params_lua)
 		lua_rawget(L, params);
 		if (lua_isnil(L, -1))
 			luaL_error(L, "config sets params.%s, which the strategy does not declare in s.params",
-				   lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : "?");
+			           lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : "?");
 		lua_pop(L, 1);
 		lua_pushvalue(L, -2);
 		lua_insert(L, -2);
@@ -224,9 +225,11 @@ static int lh_read_strategy(lua_State *L)
 				}
 			}
 			if (!known && strncmp(k, "on_", 3) == 0)
-				return luaL_error(L, "unknown hook s.%s (hooks: on_start, on_tick, on_bar, on_fill, on_order, "
-						     "on_market_open, on_market_close, on_stop)",
-						  k);
+				return luaL_error(
+				    L,
+				    "unknown hook s.%s (hooks: on_start, on_tick, on_bar, on_fill, on_order, "
+				    "on_market_open, on_market_close, on_stop)",
+				    k);
 		}
 		lua_pop(L, 1);
 	}
@@ -470,7 +473,8 @@ static int subscribe_symbols(struct lhost *h, char *err, size_t errlen)
 			if (rc == KE_OK)
 				rc = core_subscribe(h->core, h->idx, sym);
 			else
-				snprintf(err, errlen, "%s: bad symbol code '%s' in s.symbols", h->name, code ? code : "?");
+				snprintf(err, errlen, "%s: bad symbol code '%s' in s.symbols", h->name,
+				         code ? code : "?");
 			lua_pop(L, 1);
 		}
 	}
@@ -479,7 +483,7 @@ static int subscribe_symbols(struct lhost *h, char *err, size_t errlen)
 }
 
 int luahost_load(struct core *core, const struct luahost_options *opt, const struct luahost_spec *spec,
-		 int *out_strategy, char *err, size_t errlen)
+                 int *out_strategy, char *err, size_t errlen)
 {
 	struct lhost *h = calloc(1, sizeof(*h));
 	if (!h) {
@@ -524,7 +528,7 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 	}
 	/* The file's top level runs under the same budget and memory cap. */
 	struct load_args args = {
-		.h = h, .params_lua = spec->params_lua, .symbols = spec->symbols, .name_override = spec->name};
+	    .h = h, .params_lua = spec->params_lua, .symbols = spec->symbols, .name_override = spec->name};
 	if (lh_pcall(h, 0, 1) != KE_OK) {
 		snprintf(err, errlen, "%s: error while loading: %s", spec->path, h->err);
 		hk_destroy(h);
@@ -540,21 +544,21 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 	}
 
 	struct strategy_hooks hooks = {
-		.on_start = h->ref_hook[LH_ON_START] != LUA_NOREF ? hk_on_start : NULL,
-		.on_tick = h->ref_hook[LH_ON_TICK] != LUA_NOREF ? hk_on_tick : NULL,
-		.on_bar = h->ref_hook[LH_ON_BAR] != LUA_NOREF ? hk_on_bar : NULL,
-		.on_fill = h->ref_hook[LH_ON_FILL] != LUA_NOREF ? hk_on_fill : NULL,
-		.on_order = h->ref_hook[LH_ON_ORDER] != LUA_NOREF ? hk_on_order : NULL,
-		.on_timer = hk_on_timer,
-		.on_market_open = h->ref_hook[LH_ON_MARKET_OPEN] != LUA_NOREF ? hk_on_market_open : NULL,
-		.on_market_close = h->ref_hook[LH_ON_MARKET_CLOSE] != LUA_NOREF ? hk_on_market_close : NULL,
-		.on_stop = h->ref_hook[LH_ON_STOP] != LUA_NOREF ? hk_on_stop : NULL,
-		.drop_timer = hk_drop_timer,
-		.last_error = hk_last_error,
-		.destroy = hk_destroy,
+	    .on_start = h->ref_hook[LH_ON_START] != LUA_NOREF ? hk_on_start : NULL,
+	    .on_tick = h->ref_hook[LH_ON_TICK] != LUA_NOREF ? hk_on_tick : NULL,
+	    .on_bar = h->ref_hook[LH_ON_BAR] != LUA_NOREF ? hk_on_bar : NULL,
+	    .on_fill = h->ref_hook[LH_ON_FILL] != LUA_NOREF ? hk_on_fill : NULL,
+	    .on_order = h->ref_hook[LH_ON_ORDER] != LUA_NOREF ? hk_on_order : NULL,
+	    .on_timer = hk_on_timer,
+	    .on_market_open = h->ref_hook[LH_ON_MARKET_OPEN] != LUA_NOREF ? hk_on_market_open : NULL,
+	    .on_market_close = h->ref_hook[LH_ON_MARKET_CLOSE] != LUA_NOREF ? hk_on_market_close : NULL,
+	    .on_stop = h->ref_hook[LH_ON_STOP] != LUA_NOREF ? hk_on_stop : NULL,
+	    .drop_timer = hk_drop_timer,
+	    .last_error = hk_last_error,
+	    .destroy = hk_destroy,
 	};
 	struct strategy_spec ss = {
-		.name = h->name, .cash = spec->cash, .risk = spec->risk, .halt_on_error = spec->halt_on_error};
+	    .name = h->name, .cash = spec->cash, .risk = spec->risk, .halt_on_error = spec->halt_on_error};
 	rc = core_add_strategy(core, &ss, &hooks, h, &h->idx);
 	if (rc != KE_OK) {
 		snprintf(err, errlen, "%s: cannot register the strategy: %s", spec->path, ke_strerror(rc));

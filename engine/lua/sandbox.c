@@ -123,9 +123,9 @@ static int sb_pattern(lua_State *L)
 			work *= (double)(slen + 1);
 		if (work > SB_PATTERN_WORK)
 			return luaL_error(L,
-					  "pattern too costly for the sandbox: %d repetition items on a %d-byte string "
-					  "(shorten the string or simplify the pattern)",
-					  k, (int)slen);
+			                  "pattern too costly for the sandbox: %d repetition items on a %d-byte string "
+			                  "(shorten the string or simplify the pattern)",
+			                  k, (int)slen);
 	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
@@ -212,8 +212,8 @@ static int valid_module_name(const char *s)
 	if (!*s || *s == '.')
 		return 0;
 	for (const char *p = s; *p; p++) {
-		int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-			 (*p == '.' && p[1] && p[1] != '.');
+		int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		         *p == '_' || (*p == '.' && p[1] && p[1] != '.');
 		if (!ok)
 			return 0;
 	}
@@ -227,9 +227,9 @@ static int sb_require(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	if (!valid_module_name(name))
 		return luaL_error(L,
-				  "require '%s': module names are letters, digits, '_' and '.'; "
-				  "only strategies/lib/<name>.lua can be loaded",
-				  name);
+		                  "require '%s': module names are letters, digits, '_' and '.'; "
+		                  "only strategies/lib/<name>.lua can be loaded",
+		                  name);
 	lua_getfield(L, LUA_REGISTRYINDEX, "kis.loaded");
 	lua_getfield(L, -1, name);
 	if (!lua_isnil(L, -1))
@@ -267,9 +267,9 @@ static void wrap(lua_State *L, int t, const char *name, lua_CFunction fn)
 void lhost_open_sandbox(struct lhost *h, uint64_t seed)
 {
 	static const luaL_Reg libs[] = {
-		{LUA_GNAME, luaopen_base},	    {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
-		{LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},	{LUA_UTF8LIBNAME, luaopen_utf8},
-		{LUA_OSLIBNAME, luaopen_os},
+	    {LUA_GNAME, luaopen_base},        {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
+	    {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
+	    {LUA_OSLIBNAME, luaopen_os},
 	};
 	lua_State *L = h->L;
 	h->seed = seed;

@@ -27,8 +27,8 @@ struct probe {
 	int fail_on_tick; /* return an error from on_tick */
 	struct order last_order;
 	struct fill last_fill;
-	struct core *core;    /* for hooks that act back on the core */
-	int64_t cancel_ref;   /* a timer with this ref cancels itself when it fires */
+	struct core *core;  /* for hooks that act back on the core */
+	int64_t cancel_ref; /* a timer with this ref cancels itself when it fires */
 };
 
 static void note(struct probe *p, const char *fmt, ...)
@@ -67,7 +67,7 @@ static int p_on_fill(void *impl, const struct fill *f)
 static int p_on_timer(void *impl, int64_t id, int64_t ref, int final)
 {
 	struct probe *p = impl;
-	(void)final;
+	(void) final;
 	note(p, "timer %lld;", (long long)ref);
 	if (p->cancel_ref && ref == p->cancel_ref)
 		assert_int_equal(core_timer_cancel(p->core, 0, id), KE_OK);
@@ -93,13 +93,13 @@ static const char *p_err(void *impl)
 }
 
 static const struct strategy_hooks probe_hooks = {
-	.on_tick = p_on_tick,
-	.on_order = p_on_order,
-	.on_fill = p_on_fill,
-	.on_timer = p_on_timer,
-	.on_market_open = p_open,
-	.on_market_close = p_close,
-	.last_error = p_err,
+    .on_tick = p_on_tick,
+    .on_order = p_on_order,
+    .on_fill = p_on_fill,
+    .on_timer = p_on_timer,
+    .on_market_open = p_open,
+    .on_market_close = p_close,
+    .last_error = p_err,
 };
 
 /* ---- fixture ---- */
@@ -141,7 +141,8 @@ static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *r
 	core_set_broker(f->c, &b);
 	assert_int_equal(core_symbol_intern(f->c, "005930", &f->sym), 0);
 	for (int i = 0; i < nstrat; i++) {
-		struct strategy_spec sp = {.name = i ? "second" : "first", .cash = cash, .halt_on_error = halt_on_error};
+		struct strategy_spec sp = {
+		    .name = i ? "second" : "first", .cash = cash, .halt_on_error = halt_on_error};
 		if (risk)
 			sp.risk = *risk;
 		int idx;
@@ -193,7 +194,7 @@ static void test_life_cycle_order_of_notifications(void **state)
 	/* on_order for each transition, then the fill before the order's
 	 * "filled", and both before the tick that caused them. */
 	assert_string_equal(f->p[0].log,
-			    "order 1 submitted;order 1 accepted;fill 1 10@70100;order 1 filled;tick 70100;");
+	                    "order 1 submitted;order 1 accepted;fill 1 10@70100;order 1 filled;tick 70100;");
 	/* 10 x 70,100 = 701,000; commission floor(701,000 x 0.015%) = floor(105.15) = 105. */
 	assert_int_equal(core_cash(f->c, 0), 10000000 - 701000 - 105);
 	assert_int_equal(core_available_cash(f->c, 0), core_cash(f->c, 0));
@@ -423,9 +424,9 @@ static void test_timers_fire_in_order_before_the_event(void **state)
 	struct fx *f = setup_fx(1, 1000000, NULL, 1);
 	int64_t id;
 	/* Clock is 08:59:00. Equal due times fire in creation order. */
-	assert_int_equal(core_timer_after(f->c, 0, 60000, 0, 1, &id), 0);       /* 09:00:00 */
+	assert_int_equal(core_timer_after(f->c, 0, 60000, 0, 1, &id), 0);      /* 09:00:00 */
 	assert_int_equal(core_timer_daily(f->c, 0, 9 * 3600000LL, 2, &id), 0); /* 09:00:00 daily */
-	assert_int_equal(core_timer_after(f->c, 0, 0, 30000, 3, &id), 0);       /* every 30 s from 08:59:30 */
+	assert_int_equal(core_timer_after(f->c, 0, 0, 30000, 3, &id), 0);      /* every 30 s from 08:59:30 */
 	feed(f, at("09:00:00"), 70000, 100);
 	/* 08:59:30 every(3); then at 09:00:00 the market open hook (armed at
 	 * start), after(1), daily(2), every(3) again; then the tick. */
@@ -506,21 +507,21 @@ static void test_strategies_have_separate_books(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_life_cycle_order_of_notifications),
-		cmocka_unit_test(test_rejections_reach_on_order_with_reason),
-		cmocka_unit_test(test_malformed_requests_are_errors),
-		cmocka_unit_test(test_risk_limits),
-		cmocka_unit_test(test_reservations_follow_partial_fills_and_cancel),
-		cmocka_unit_test(test_modify_reserves_and_releases),
-		cmocka_unit_test(test_close_all_sells_everything),
-		cmocka_unit_test(test_errors_halt_or_continue),
-		cmocka_unit_test(test_halt_cancels_open_orders),
-		cmocka_unit_test(test_daily_loss_limit_halts),
-		cmocka_unit_test(test_timers_fire_in_order_before_the_event),
-		cmocka_unit_test(test_days_without_data_get_no_daily_timers),
-		cmocka_unit_test(test_repeating_timer_cancelled_from_its_callback),
-		cmocka_unit_test(test_every_timer_does_not_burst_after_a_gap),
-		cmocka_unit_test(test_strategies_have_separate_books),
+	    cmocka_unit_test(test_life_cycle_order_of_notifications),
+	    cmocka_unit_test(test_rejections_reach_on_order_with_reason),
+	    cmocka_unit_test(test_malformed_requests_are_errors),
+	    cmocka_unit_test(test_risk_limits),
+	    cmocka_unit_test(test_reservations_follow_partial_fills_and_cancel),
+	    cmocka_unit_test(test_modify_reserves_and_releases),
+	    cmocka_unit_test(test_close_all_sells_everything),
+	    cmocka_unit_test(test_errors_halt_or_continue),
+	    cmocka_unit_test(test_halt_cancels_open_orders),
+	    cmocka_unit_test(test_daily_loss_limit_halts),
+	    cmocka_unit_test(test_timers_fire_in_order_before_the_event),
+	    cmocka_unit_test(test_days_without_data_get_no_daily_timers),
+	    cmocka_unit_test(test_repeating_timer_cancelled_from_its_callback),
+	    cmocka_unit_test(test_every_timer_does_not_burst_after_a_gap),
+	    cmocka_unit_test(test_strategies_have_separate_books),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -219,7 +219,7 @@ static void test_no_fills_outside_session(void **state)
 	struct order p = ord(2, SIDE_BUY, ORDER_MARKET, 0, 1);
 	place(sb, at("15:29:00"), &p);
 	tick(sb, at("15:30:00.001"), 70000, 100); /* after the closing auction */
-	assert_int_equal(r.n, 3);				     /* only the accept */
+	assert_int_equal(r.n, 3);                 /* only the accept */
 	simbroker_free(sb);
 }
 
@@ -306,18 +306,18 @@ static void test_bad_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_market_fills_on_next_print),
-		cmocka_unit_test(test_slippage_moves_against_the_order),
-		cmocka_unit_test(test_latency_delays_eligibility),
-		cmocka_unit_test(test_limit_buy_on_ticks),
-		cmocka_unit_test(test_limit_sell_on_bars),
-		cmocka_unit_test(test_market_on_bars_at_open),
-		cmocka_unit_test(test_participation_shares_volume_in_order),
-		cmocka_unit_test(test_no_fills_outside_session),
-		cmocka_unit_test(test_day_orders_expire),
-		cmocka_unit_test(test_order_after_close_waits_for_next_session),
-		cmocka_unit_test(test_cancel_and_modify),
-		cmocka_unit_test(test_bad_config),
+	    cmocka_unit_test(test_market_fills_on_next_print),
+	    cmocka_unit_test(test_slippage_moves_against_the_order),
+	    cmocka_unit_test(test_latency_delays_eligibility),
+	    cmocka_unit_test(test_limit_buy_on_ticks),
+	    cmocka_unit_test(test_limit_sell_on_bars),
+	    cmocka_unit_test(test_market_on_bars_at_open),
+	    cmocka_unit_test(test_participation_shares_volume_in_order),
+	    cmocka_unit_test(test_no_fills_outside_session),
+	    cmocka_unit_test(test_day_orders_expire),
+	    cmocka_unit_test(test_order_after_close_waits_for_next_session),
+	    cmocka_unit_test(test_cancel_and_modify),
+	    cmocka_unit_test(test_bad_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
