@@ -67,12 +67,10 @@ end
 
 local function book_of(sym, kind)
 	local b = books[sym]
-	if not b then
-		b = { fast = ind.sma(fast_n), slow = ind.sma(slow_n), side = nil, source = source }
+	if b == nil then
+		-- "auto" settles on the first kind of data seen for the symbol.
+		b = { fast = ind.sma(fast_n), slow = ind.sma(slow_n), side = nil, source = source == "auto" and kind or source }
 		books[sym] = b
-	end
-	if b.source == "auto" then
-		b.source = kind
 	end
 	if b.source ~= kind then
 		return nil

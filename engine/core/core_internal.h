@@ -93,6 +93,8 @@ void core_emit_log(struct core *c, int strategy, enum core_log_level level, cons
 int core_note_push(struct core *c, const struct core_note *n);
 void core_strategy_error(struct core *c, int strategy, const char *hook);
 void core_check_daily_loss(struct core *c, int strategy);
+/* Runs a hook without arguments of strategy i unless it is halted. */
+void core_call_hook(struct core *c, int i, int (*hook)(void *), const char *name);
 
 /* core_orders.c */
 void core_orders_on_broker_event(struct core *c, const struct broker_event *ev);
