@@ -25,6 +25,11 @@ enum ke_err {
 /* Human-readable name of an error code; never NULL. */
 const char *ke_strerror(int err);
 
+/* "1,234,567" (or "-1,234,567") into buf, which must hold KE_KRW_BUF bytes;
+ * returns buf. For messages people read. */
+#define KE_KRW_BUF 32
+const char *ke_format_krw(char *buf, int64_t v);
+
 /* Longest symbol code kept, including the terminating NUL. KRX codes are
  * 6 characters ("005930"); ETN/ELW codes may be 7-9. */
 #define KE_SYMBOL_MAX 16

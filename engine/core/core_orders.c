@@ -16,23 +16,6 @@
 #include "krx.h"
 #include "ktime.h"
 
-/* "1,234,567" */
-static const char *krw(char *buf, size_t len, int64_t v)
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)(v < 0 ? -v : v));
-	size_t o = 0;
-	if (v < 0 && o + 1 < len)
-		buf[o++] = '-';
-	for (int i = 0; i < n && o + 1 < len; i++) {
-		if (i > 0 && (n - i) % 3 == 0 && o + 1 < len)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static void notify_order(struct core *c, const struct order *o)
 {
 	if (c->obs.on_order)
@@ -104,7 +87,7 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 {
 	struct core_strat *s = &c->strats[o->strategy];
 	const struct core_symbol *sym = &c->syms[o->sym];
-	char a[32], b[32], d[32];
+	char a[KE_KRW_BUF], b[KE_KRW_BUF], d[KE_KRW_BUF];
 
 	if (s->halted) {
 		snprintf(reason, len, "strategy is halted (%.120s)", s->halt_reason);
@@ -115,7 +98,7 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 			snprintf(reason, len,
 			         "price %s is not a valid KRX price: the tick size at this price is %lld won "
 			         "(ctx:round_price gives the nearest valid price)",
-			         krw(a, sizeof(a), o->price), (long long)krx_tick_size(o->price));
+			         ke_format_krw(a, o->price), (long long)krx_tick_size(o->price));
 			return KE_ELIMIT;
 		}
 		if (sym->prev_close > 0) {
@@ -124,7 +107,7 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 			if (o->price < lo || o->price > hi) {
 				snprintf(reason, len,
 				         "price %s is outside today's limits %s..%s (previous close %lld, +/-30%%)",
-				         krw(a, sizeof(a), o->price), krw(b, sizeof(b), lo), krw(d, sizeof(d), hi),
+				         ke_format_krw(a, o->price), ke_format_krw(b, lo), ke_format_krw(d, hi),
 				         (long long)sym->prev_close);
 				return KE_ELIMIT;
 			}
@@ -181,9 +164,9 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		if (portfolio_reserve_cash(&s->pf, need) != KE_OK) {
 			snprintf(reason, len,
 			         "not enough cash: the order needs %s KRW (%lld x %s%s + commission), %s available",
-			         krw(a, sizeof(a), need), (long long)o->qty, krw(b, sizeof(b), rprice),
+			         ke_format_krw(a, need), (long long)o->qty, ke_format_krw(b, rprice),
 			         o->type == ORDER_MARKET ? " reserved at the upper price limit" : "",
-			         krw(d, sizeof(d), portfolio_available_cash(&s->pf)));
+			         ke_format_krw(d, portfolio_available_cash(&s->pf)));
 			return KE_ELIMIT;
 		}
 		o->reserved = need;

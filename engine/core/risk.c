@@ -12,25 +12,6 @@
 
 #define RISK_WINDOW_MS 60000
 
-/* "1,234,567" (or "-1,234,567") into buf, which holds 32 bytes. */
-static const char *group(char buf[32], int64_t v)
-{
-	char tmp[24];
-	/* Negate in unsigned arithmetic so INT64_MIN is printed, not overflowed. */
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)u);
-	size_t o = 0;
-	if (v < 0)
-		buf[o++] = '-';
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Writes the reason (when there is room) and returns KE_ELIMIT. */
 static int refuse(char *reason, size_t reason_len, const char *what, const char *scope)
 {
@@ -46,7 +27,7 @@ static int refuse(char *reason, size_t reason_len, const char *what, const char 
 int risk_check(const struct risk_limits *lim, const struct risk_state *st, const struct risk_order_info *info,
                const char *scope, char *reason, size_t reason_len)
 {
-	char a[32], b[32], what[KE_REASON_MAX];
+	char a[KE_KRW_BUF], b[KE_KRW_BUF], what[KE_REASON_MAX];
 	if (reason && reason_len > 0)
 		reason[0] = '\0';
 	if (!lim || !info)
@@ -55,18 +36,18 @@ int risk_check(const struct risk_limits *lim, const struct risk_state *st, const
 	 * must not silently refuse every order. */
 	if (lim->max_order_value > 0 && info->order_value > lim->max_order_value) {
 		snprintf(what, sizeof(what), "order value %s KRW exceeds max_order_value %s KRW",
-		         group(a, info->order_value), group(b, lim->max_order_value));
+		         ke_format_krw(a, info->order_value), ke_format_krw(b, lim->max_order_value));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_position_value > 0 && info->is_buy && info->position_value_after > lim->max_position_value) {
 		snprintf(what, sizeof(what),
 		         "position value after this buy %s KRW would exceed max_position_value %s KRW",
-		         group(a, info->position_value_after), group(b, lim->max_position_value));
+		         ke_format_krw(a, info->position_value_after), ke_format_krw(b, lim->max_position_value));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_open_orders > 0 && (int64_t)info->open_orders + 1 > lim->max_open_orders) {
 		snprintf(what, sizeof(what), "%s open orders already: one more would exceed max_open_orders %s",
-		         group(a, info->open_orders), group(b, lim->max_open_orders));
+		         ke_format_krw(a, info->open_orders), ke_format_krw(b, lim->max_open_orders));
 		return refuse(reason, reason_len, what, scope);
 	}
 	if (lim->max_orders_per_minute > 0) {
@@ -75,7 +56,7 @@ int risk_check(const struct risk_limits *lim, const struct risk_state *st, const
 			snprintf(
 			    what, sizeof(what),
 			    "%s orders sent in the last 60 seconds: one more would exceed max_orders_per_minute %s",
-			    group(a, recent), group(b, lim->max_orders_per_minute));
+			    ke_format_krw(a, recent), ke_format_krw(b, lim->max_orders_per_minute));
 			return refuse(reason, reason_len, what, scope);
 		}
 	}

@@ -69,6 +69,8 @@ void lhost_open_sandbox(struct lhost *h, uint64_t seed);
  * the stack; installs the tick and bar view metatables. */
 int lhost_push_ctx(struct lhost *h);
 void lhost_push_symbol(struct lhost *h, int32_t sym);
+/* Logs the values at stack index first.. joined by sep, at INFO. */
+void lhost_log_values(lua_State *L, struct lhost *h, int first, char sep);
 void lhost_push_order(struct lhost *h, const struct order *o);
 void lhost_push_fill(struct lhost *h, const struct fill *f);
 int lhost_make_views(struct lhost *h);

@@ -446,22 +446,26 @@ static int ctx_clock(lua_State *L)
 	return 1;
 }
 
-static int ctx_log(lua_State *L)
+void lhost_log_values(lua_State *L, struct lhost *h, int first, char sep)
 {
-	struct lhost *h = H(L);
 	if (!core_log_enabled(h->core, CORE_LOG_INFO))
-		return 0;
+		return;
 	luaL_Buffer b;
 	int n = lua_gettop(L);
 	luaL_buffinit(L, &b);
-	for (int i = 2; i <= n; i++) {
-		if (i > 2)
-			luaL_addchar(&b, ' ');
+	for (int i = first; i <= n; i++) {
+		if (i > first)
+			luaL_addchar(&b, sep);
 		luaL_tolstring(L, i, NULL);
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
 	core_log(h->core, h->idx, CORE_LOG_INFO, "%s", lua_tostring(L, -1));
+}
+
+static int ctx_log(lua_State *L)
+{
+	lhost_log_values(L, H(L), 2, ' ');
 	return 0;
 }
 

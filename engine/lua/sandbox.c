@@ -14,22 +14,10 @@
 #include "ktime.h"
 #include "lhost_internal.h"
 
+/* print() goes to the log, as ctx:log does (tab-separated, like stock print). */
 static int sb_print(lua_State *L)
 {
-	struct lhost *h = lhost_of(L);
-	if (!core_log_enabled(h->core, CORE_LOG_INFO))
-		return 0;
-	luaL_Buffer b;
-	int n = lua_gettop(L);
-	luaL_buffinit(L, &b);
-	for (int i = 1; i <= n; i++) {
-		if (i > 1)
-			luaL_addchar(&b, '\t');
-		luaL_tolstring(L, i, NULL);
-		luaL_addvalue(&b);
-	}
-	luaL_pushresult(&b);
-	core_log(h->core, h->idx, CORE_LOG_INFO, "%s", lua_tostring(L, -1));
+	lhost_log_values(L, lhost_of(L), 1, '\t');
 	return 0;
 }
 
