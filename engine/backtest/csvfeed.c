@@ -131,12 +131,12 @@ static void cf_copy_err(const struct csvfeed *f, char *err, size_t errlen)
 CF_COLD int cf_fail(struct csvfeed *f, int code, long line, const char *field, const char *what, const char *val,
                     size_t vlen)
 {
-	char shown[200];
 	int o = snprintf(f->errmsg, sizeof(f->errmsg), "%s:%ld: ", f->path, line);
 	if (o < 0 || (size_t)o >= sizeof(f->errmsg))
 		o = 0;
 	size_t room = sizeof(f->errmsg) - (size_t)o;
 	if (field && val) {
+		char shown[200];
 		cf_show(val, vlen, shown, sizeof(shown));
 		snprintf(f->errmsg + o, room, "field '%s': %s (got '%s')", field, what, shown);
 	} else if (field) {

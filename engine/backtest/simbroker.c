@@ -25,7 +25,6 @@ struct sim_order {
 };
 
 struct sim_book {
-	int32_t sym;
 	struct sim_order *o;
 	int n, cap;
 };

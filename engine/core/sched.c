@@ -57,7 +57,7 @@ static void map_put(struct sched *s, int64_t id, int pos)
 }
 
 /* Backward-shift deletion: no tombstones, so lookups never slow down. */
-static void map_del(struct sched *s, struct sched_slot *slot)
+static void map_del(struct sched *s, const struct sched_slot *slot)
 {
 	size_t mask = s->mapcap - 1, hole = (size_t)(slot - s->map);
 	for (size_t i = (hole + 1) & mask; s->map[i].id != 0; i = (i + 1) & mask) {
