@@ -42,6 +42,7 @@ struct lhost {
 	int ref_ctx;
 	int ref_tick_view, ref_bar_view;
 	int ref_symbols; /* table: sym id + 1 -> code string */
+	int ref_symids;  /* table: code string -> sym id */
 	int ref_timers;  /* table: timer id -> function */
 	int ref_hook[LH_NHOOKS];
 

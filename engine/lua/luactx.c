@@ -57,10 +57,24 @@ static int32_t arg_symbol(lua_State *L, struct lhost *h, int i)
 {
 	if (lua_type(L, i) != LUA_TSTRING)
 		luaL_error(L, "symbol must be a string such as \"005930\" (got %s)", luaL_typename(L, i));
+	/* Codes seen before are found in a Lua table keyed by the (interned)
+	 * string itself: no hashing or strcmp in C on the order path. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_symids);
+	lua_pushvalue(L, i);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		int32_t sym = (int32_t)lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		return sym;
+	}
+	lua_pop(L, 1);
 	int32_t sym;
 	const char *code = lua_tostring(L, i);
 	if (core_symbol_intern(h->core, code, &sym) != KE_OK)
 		luaL_error(L, "bad symbol code '%s'", code);
+	lua_pushvalue(L, i);
+	lua_pushinteger(L, sym);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
 	return sym;
 }
 

@@ -440,6 +440,8 @@ static int lh_setup(lua_State *L)
 	lua_newtable(L);
 	h->ref_symbols = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
+	h->ref_symids = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_newtable(L);
 	h->ref_timers = luaL_ref(L, LUA_REGISTRYINDEX);
 	lhost_push_ctx(h);
 	h->ref_ctx = luaL_ref(L, LUA_REGISTRYINDEX);
