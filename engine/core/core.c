@@ -368,7 +368,7 @@ int core_halt_strategy(struct core *c, int strategy, const char *reason)
 	s->halted = 1;
 	snprintf(s->halt_reason, sizeof(s->halt_reason), "%s", reason ? reason : "halted");
 	core_log(c, strategy, CORE_LOG_ERROR, "strategy halted: %s", s->halt_reason);
-	return core_cancel_all(c, strategy, "strategy halted");
+	return core_cancel_all(c, strategy);
 }
 
 /* A hook failed: log it with the host's message and apply the strategy's

@@ -98,6 +98,6 @@ void core_call_hook(struct core *c, int i, int (*hook)(void *), const char *name
 
 /* core_orders.c */
 void core_orders_on_broker_event(struct core *c, const struct broker_event *ev);
-int core_cancel_all(struct core *c, int strategy, const char *why);
+int core_cancel_all(struct core *c, int strategy);
 
 #endif

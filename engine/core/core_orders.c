@@ -29,10 +29,10 @@ static void notify_order(struct core *c, const struct order *o)
  * remaining quantity must be computed before the state changes. */
 static void end_order(struct core *c, struct order *o, enum order_state to, const char *reason)
 {
-	if (o->side == SIDE_SELL)
-		portfolio_release_shares(&c->strats[o->strategy].pf, o->sym, order_remaining(o));
 	struct core_strat *s = &c->strats[o->strategy];
-	if (o->side == SIDE_BUY) {
+	if (o->side == SIDE_SELL) {
+		portfolio_release_shares(&s->pf, o->sym, order_remaining(o));
+	} else {
 		portfolio_release_cash(&s->pf, o->reserved + o->modify_reserve);
 		o->reserved = 0;
 		o->modify_reserve = 0;
@@ -392,9 +392,8 @@ static int cancel_one(void *ud, const struct order *o)
 	return 0;
 }
 
-int core_cancel_all(struct core *c, int strategy, const char *why)
+int core_cancel_all(struct core *c, int strategy)
 {
-	(void)why;
 	return core_open_orders(c, strategy, -1, cancel_one, c);
 }
 
@@ -430,7 +429,7 @@ int core_close_all(struct core *c, int strategy)
 		return KE_EINVAL;
 	struct core_strat *s = &c->strats[strategy];
 	s->flattening = 1;
-	core_cancel_all(c, strategy, "close_all");
+	core_cancel_all(c, strategy);
 	for (int32_t sym = 0; sym < s->pf.npos && sym < c->nsyms; sym++)
 		flatten_symbol(c, strategy, sym);
 	if (s->open_orders == 0)
@@ -444,7 +443,7 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 {
 	struct core_strat *s = &c->strats[o->strategy];
 	int64_t remaining = order_remaining(o);
-	if (ev->qty <= 0 || ev->qty > remaining || ev->price <= 0) {
+	if (ev->qty <= 0 || ev->qty > remaining || ev->price <= 0 || ev->price > CORE_MAX_PRICE) {
 		core_log(c, o->strategy, CORE_LOG_ERROR,
 		         "broker reported a fill of %lld @ %lld for order %lld with %lld remaining: ignored",
 		         (long long)ev->qty, (long long)ev->price, (long long)o->id, (long long)remaining);
