@@ -359,8 +359,12 @@ static void set_base(const struct simvenue *v, struct vsym *s, int64_t base)
 		s->lower = s->upper = 0;
 		return;
 	}
-	/* At 30% this is krx_price_limits(): upper rounded down and lower rounded
-	 * up to a valid tick; limit_ppm lets a test or a user change the band. */
+	/* The engine's own rule at KRX's 30%, so both sides agree on the band;
+	 * another limit_ppm rounds the same way (upper down, lower up). */
+	if (v->cfg.limit_ppm == 300000) {
+		krx_price_limits(base, &s->lower, &s->upper);
+		return;
+	}
 	int64_t d = scale_ppm(base, v->cfg.limit_ppm);
 	s->upper = krx_round_price(base + d, -1);
 	s->lower = base - d < 1 ? 1 : krx_round_price(base - d, 1);

@@ -15,12 +15,12 @@
 struct vsym {
 	char code[KE_SYMBOL_MAX];
 	char name[64];
-	int64_t last;             /* last price seen, kept across days */
-	int64_t open, high, low;  /* today, 0 before the first print */
-	int64_t volume, value;    /* today's cumulative shares and won */
-	int64_t base;             /* previous close, 0 when unknown */
-	int64_t lower, upper;     /* today's band, 0 when base is unknown */
-	int64_t last_time;        /* ms of today's last print, 0 for none */
+	int64_t last;            /* last price seen, kept across days */
+	int64_t open, high, low; /* today, 0 before the first print */
+	int64_t volume, value;   /* today's cumulative shares and won */
+	int64_t base;            /* previous close, 0 when unknown */
+	int64_t lower, upper;    /* today's band, 0 when base is unknown */
+	int64_t last_time;       /* ms of today's last print, 0 for none */
 };
 
 /* Per account and symbol: what the balance query needs beyond the position. */

@@ -255,8 +255,9 @@ int simvenue_daily_ccld(struct simvenue *v, int64_t now, const struct simvenue_c
 		const struct vorder *o = &v->orders[oldest_first ? k : v->norders - 1 - k];
 		int32_t dt = ktime_yyyymmdd(o->day);
 		if (o->acct != ai || dt < from || dt > to || (side == 1 && o->side != SIDE_SELL) ||
-		    (side == 2 && o->side != SIDE_BUY) || (req->pdno[0] && strcmp(req->pdno, v->syms[o->sym].code)) ||
-		    (odno && o->odno != odno) || (ccld == 1 && o->filled_qty == 0) || (ccld == 2 && o->remaining == 0))
+		    (side == 2 && o->side != SIDE_BUY) ||
+		    (req->pdno[0] && strcmp(req->pdno, v->syms[o->sym].code) != 0) || (odno && o->odno != odno) ||
+		    (ccld == 1 && o->filled_qty == 0) || (ccld == 2 && o->remaining == 0))
 			continue;
 		/* A cancel record is not an order of shares: it does not add to them. */
 		if (o->kind != SIMVENUE_KIND_CANCEL)
@@ -415,13 +416,10 @@ int simvenue_psbl_rvsecncl(struct simvenue *v, int64_t now, const struct simvenu
 		r->psbl_qty = o->remaining;
 	}
 	char next[SIMVENUE_CURSOR_MAX] = "";
-	if (out->nrows) {
-		const struct vorder *o = last;
-		if (by_symbol)
-			snprintf(next, sizeof(next), "%s:%lld", v->syms[o->sym].code, (long long)o->odno);
-		else
-			snprintf(next, sizeof(next), "%lld", (long long)o->odno);
-	}
+	if (last && by_symbol)
+		snprintf(next, sizeof(next), "%s:%lld", v->syms[last->sym].code, (long long)last->odno);
+	else if (last)
+		snprintf(next, sizeof(next), "%lld", (long long)last->odno);
 	free(keys);
 	set_paging(&out->page, req->cursor, more, next);
 	simvenue_result_set(v, &out->res, SIMVENUE_OK_INQUIRY, NULL);
