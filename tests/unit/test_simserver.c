@@ -16,11 +16,13 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -265,11 +267,292 @@ static void test_rest_session(void **state)
 	stop_server(&s);
 }
 
+/* ---- a minimal WebSocket client (RFC 6455), written here on purpose ---- */
+
+static int ws_connect(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	struct timeval tv = {5, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	char req[512];
+	int n = snprintf(req, sizeof(req),
+	                 "GET /tryitout HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+	                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+	                 port);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	/* Read the handshake answer up to the blank line. */
+	char resp[2048];
+	size_t got = 0;
+	while (got < sizeof(resp) - 1 && (got < 4 || memcmp(resp + got - 4, "\r\n\r\n", 4) != 0)) {
+		ssize_t r = read(fd, resp + got, 1);
+		assert_true(r == 1);
+		got++;
+	}
+	resp[got] = '\0';
+	assert_non_null(strstr(resp, " 101 "));
+	/* RFC 6455's own example key gives this accept value. */
+	assert_non_null(strstr(resp, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+	return fd;
+}
+
+static void ws_send_text(int fd, const char *text)
+{
+	size_t len = strlen(text);
+	unsigned char hdr[14];
+	size_t h = 0;
+	hdr[h++] = 0x81; /* FIN, text */
+	if (len < 126) {
+		hdr[h++] = (unsigned char)(0x80 | len);
+	} else {
+		hdr[h++] = 0x80 | 126;
+		hdr[h++] = (unsigned char)(len >> 8);
+		hdr[h++] = (unsigned char)len;
+	}
+	static const unsigned char mask[4] = {1, 2, 3, 4}; /* clients must mask */
+	memcpy(hdr + h, mask, 4);
+	h += 4;
+	unsigned char *buf = malloc(h + len);
+	memcpy(buf, hdr, h);
+	for (size_t i = 0; i < len; i++)
+		buf[h + i] = (unsigned char)text[i] ^ mask[i % 4];
+	assert_int_equal(write(fd, buf, h + len), (ssize_t)(h + len));
+	free(buf);
+}
+
+static int read_full(int fd, unsigned char *p, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t r = read(fd, p + got, n - got);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* The next text frame (control frames are skipped); NULL on timeout or close. malloc'd. */
+static char *ws_recv_text(int fd)
+{
+	for (;;) {
+		unsigned char h[2];
+		if (read_full(fd, h, 2) < 0)
+			return NULL;
+		uint64_t len = h[1] & 0x7f;
+		if (len == 126) {
+			unsigned char e[2];
+			if (read_full(fd, e, 2) < 0)
+				return NULL;
+			len = (uint64_t)e[0] << 8 | e[1];
+		} else if (len == 127) {
+			unsigned char e[8];
+			if (read_full(fd, e, 8) < 0)
+				return NULL;
+			len = 0;
+			for (int i = 0; i < 8; i++)
+				len = len << 8 | e[i];
+		}
+		char *buf = malloc(len + 1);
+		if (read_full(fd, (unsigned char *)buf, len) < 0) {
+			free(buf);
+			return NULL;
+		}
+		buf[len] = '\0';
+		if ((h[0] & 0x0f) == 0x1)
+			return buf;
+		free(buf);
+		if ((h[0] & 0x0f) == 0x8)
+			return NULL; /* close */
+	}
+}
+
+static void get_approval_key(const struct server *s, char *out, size_t len)
+{
+	char body[1024];
+	snprintf(body, sizeof(body), "{\"grant_type\":\"client_credentials\",\"appkey\":\"%s\",\"secretkey\":\"%s\"}",
+	         s->acct.app_key, s->acct.app_secret);
+	struct http h;
+	request(s, "/oauth2/Approval", NULL, body, &h);
+	assert_int_equal(h.status, 200);
+	cJSON *j = cJSON_Parse(h.body);
+	assert_non_null(j);
+	snprintf(out, len, "%s", json_str(j, "approval_key"));
+	assert_int_equal(strlen(out), 36);
+	cJSON_Delete(j);
+}
+
+static void subscribe(int fd, const char *approval, const char *tr_id, const char *tr_key)
+{
+	char msg[512];
+	snprintf(
+	    msg, sizeof(msg),
+	    "{\"header\":{\"approval_key\":\"%s\",\"custtype\":\"P\",\"tr_type\":\"1\",\"content-type\":\"utf-8\"},"
+	    "\"body\":{\"input\":{\"tr_id\":\"%s\",\"tr_key\":\"%s\"}}}",
+	    approval, tr_id, tr_key);
+	ws_send_text(fd, msg);
+}
+
+static void test_websocket_feed(void **state)
+{
+	(void)state;
+	struct server s;
+	/* 60x the wall clock from the first morning: prints of 005930 arrive within seconds. */
+	start_server(&s, "mock", "60", "2026-03-02T09:00:00");
+	char approval[64];
+	get_approval_key(&s, approval, sizeof(approval));
+	int fd = ws_connect(s.ws_port);
+
+	subscribe(fd, approval, "H0STCNT0", "005930");
+	char *ack = ws_recv_text(fd);
+	assert_non_null(ack);
+	cJSON *j = cJSON_Parse(ack);
+	assert_non_null(j);
+	const cJSON *hdr = cJSON_GetObjectItemCaseSensitive(j, "header");
+	const cJSON *body = cJSON_GetObjectItemCaseSensitive(j, "body");
+	assert_string_equal(json_str(hdr, "tr_id"), "H0STCNT0");
+	assert_string_equal(json_str(hdr, "tr_key"), "005930");
+	assert_string_equal(json_str(hdr, "encrypt"), "N");
+	assert_string_equal(json_str(body, "rt_cd"), "0");
+	assert_string_equal(json_str(body, "msg1"), "SUBSCRIBE SUCCESS");
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(body, "output");
+	assert_int_equal(strlen(json_str(out, "iv")), 16);
+	assert_int_equal(strlen(json_str(out, "key")), 32);
+	cJSON_Delete(j);
+	free(ack);
+
+	/* A trade frame: "0|H0STCNT0|NNN|" and 46 fields per record (section 5.5). */
+	char *f = NULL;
+	for (int i = 0; i < 50; i++) {
+		f = ws_recv_text(fd);
+		assert_non_null(f);
+		if (strncmp(f, "0|H0STCNT0|", 11) == 0)
+			break;
+		free(f); /* PINGPONG or others */
+		f = NULL;
+	}
+	assert_non_null(f);
+	int count = atoi(f + 11);
+	assert_true(count >= 1);
+	int fields = 1;
+	for (const char *p = strchr(f + 11, '|') + 1; *p; p++)
+		fields += *p == '^';
+	assert_int_equal(fields, 46 * count);
+	assert_int_equal(strncmp(strchr(f + 11, '|') + 1, "005930^", 7), 0);
+	free(f);
+	close(fd);
+	stop_server(&s);
+}
+
+/* Base64 + AES-256-CBC with the ack's key/iv, with OpenSSL directly (not kis-sim's code). */
+static int decrypt_notice(const char *b64, const char *key, const char *iv, char *out, size_t outlen)
+{
+	unsigned char raw[4096];
+	size_t n = strlen(b64);
+	if (n > 4 * (sizeof(raw) / 3))
+		return -1;
+	int len = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n);
+	if (len < 0)
+		return -1;
+	for (size_t i = n; i > 0 && b64[i - 1] == '='; i--)
+		len--; /* EVP_DecodeBlock counts the padding as data */
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int a = 0, b = 0;
+	int ok =
+	    c &&
+	    EVP_DecryptInit_ex(c, EVP_aes_256_cbc(), NULL, (const unsigned char *)key, (const unsigned char *)iv) &&
+	    (size_t)len < outlen && EVP_DecryptUpdate(c, (unsigned char *)out, &a, raw, len) &&
+	    EVP_DecryptFinal_ex(c, (unsigned char *)out + a, &b);
+	EVP_CIPHER_CTX_free(c);
+	if (!ok)
+		return -1;
+	out[a + b] = '\0';
+	return 0;
+}
+
+static void test_execution_notice(void **state)
+{
+	(void)state;
+	struct server s;
+	start_server(&s, "mock", "1", "2026-03-02T09:00:00");
+	issue_token(&s);
+	char approval[64];
+	get_approval_key(&s, approval, sizeof(approval));
+	int fd = ws_connect(s.ws_port);
+	subscribe(fd, approval, "H0STCNI9", s.acct.hts_id);
+	char *ack = ws_recv_text(fd);
+	assert_non_null(ack);
+	cJSON *j = cJSON_Parse(ack);
+	assert_non_null(j);
+	assert_string_equal(json_str(cJSON_GetObjectItemCaseSensitive(j, "header"), "encrypt"), "Y");
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "body"), "output");
+	char key[40], iv[24];
+	snprintf(key, sizeof(key), "%s", json_str(out, "key"));
+	snprintf(iv, sizeof(iv), "%s", json_str(out, "iv"));
+	cJSON_Delete(j);
+	free(ack);
+
+	/* A limit buy far below the market: the receipt notice, and no fill. */
+	sleep_ms(1100);
+	char order[512];
+	snprintf(order, sizeof(order),
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"PDNO\":\"005930\",\"ORD_DVSN\":\"00\","
+	         "\"ORD_QTY\":\"3\",\"ORD_UNPR\":\"60000\",\"SLL_TYPE\":\"\",\"CNDT_PRIC\":\"\"}",
+	         s.acct.cano, s.acct.prdt);
+	long st;
+	j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-cash", "VTTC0012U", order, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	char odno[16];
+	snprintf(odno, sizeof(odno), "%s", json_str(cJSON_GetObjectItemCaseSensitive(j, "output"), "ODNO"));
+	cJSON_Delete(j);
+
+	char *f = NULL;
+	for (int i = 0; i < 50; i++) {
+		f = ws_recv_text(fd);
+		assert_non_null(f);
+		if (strncmp(f, "1|H0STCNI9|001|", 15) == 0)
+			break;
+		free(f);
+		f = NULL;
+	}
+	assert_non_null(f);
+	char plain[2048];
+	assert_int_equal(decrypt_notice(f + 15, key, iv, plain, sizeof(plain)), 0);
+	free(f);
+	/* Section 5.7: 26 fields; 0 HTS ID, 1 account, 2 order number, 4 buy "02",
+	 * 8 symbol, 9/10 order qty/price on an acknowledgement, 13 CNTG_YN "1". */
+	char *field[32];
+	int n = 0;
+	field[n++] = plain; /* split on '^' keeping empty fields */
+	for (char *p = plain; *p && n < 32; p++) {
+		if (*p == '^') {
+			*p = '\0';
+			field[n++] = p + 1;
+		}
+	}
+	assert_int_equal(n, 26);
+	assert_string_equal(field[0], s.acct.hts_id);
+	char acnt[16];
+	snprintf(acnt, sizeof(acnt), "%s%s", s.acct.cano, s.acct.prdt);
+	assert_string_equal(field[1], acnt);
+	assert_string_equal(field[2], odno);
+	assert_string_equal(field[4], "02");
+	assert_string_equal(field[8], "005930");
+	assert_string_equal(field[9], "3");
+	assert_string_equal(field[10], "60000");
+	assert_string_equal(field[13], "1");
+	close(fd);
+	stop_server(&s);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rest_session),
+	    cmocka_unit_test(test_websocket_feed),
+	    cmocka_unit_test(test_execution_notice),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -769,6 +769,67 @@ static void test_tick_records(void **state)
 	assert_int_equal(f->rec.n, 0);
 }
 
+/* Prints without a quote: the tick rule. 08:50 before the open (3, not
+ * counted), then 71,200 up from 70,000 (buy), 71,300 up (buy), 71,200 down
+ * (sell), 71,200 unchanged (the previous side, sell). Buy volume 1 + 2 = 3,
+ * sell 4 + 8 = 12: 체결강도 3 / 12 = 25.00, buy share 3 / 15 = 20.00. */
+static void test_tick_rule_and_days(void **state)
+{
+	struct fx *f = *state;
+	simws_open(f->ws, 1, W0);
+	sub(f, 1, f->key0, "1", "H0STCNT0", "005930");
+	rec_clear(&f->rec);
+	tick(f, "08:50:00", 70000, 10, 0, 0);
+	tick(f, "09:00:00", 71200, 1, 0, 0);
+	tick(f, "09:00:01", 71300, 2, 0, 0);
+	tick(f, "09:00:02", 71200, 4, 0, 0);
+	tick(f, "09:00:03", 71200, 8, 0, 0);
+	simws_flush(f->ws);
+	assert_int_equal(f->rec.n, 1);
+	struct parsed p;
+	parse_frame(last(f)->text, &p);
+	assert_string_equal(p.count, "005");
+	assert_int_equal(p.nf, 5 * 46);
+	const char *dvsn[5] = {"3", "1", "1", "5", "5"};
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(p.fields[46 * i + 21], dvsn[i]);
+	assert_string_equal(p.fields[34], "10"); /* before the open */
+	assert_string_equal(p.fields[15], "0");
+	assert_string_equal(p.fields[16], "0");
+	char **r = p.fields + 4 * 46;
+	assert_string_equal(r[34], "20");
+	assert_string_equal(r[15], "2");
+	assert_string_equal(r[16], "2");
+	assert_string_equal(r[17], "0");
+	assert_string_equal(r[18], "25.00");
+	assert_string_equal(r[19], "12");
+	assert_string_equal(r[20], "3");
+	assert_string_equal(r[22], "20.00");
+	assert_string_equal(r[10], "71300"); /* no quote in the data: price + one tick */
+	assert_string_equal(r[11], "71100"); /* and price - one tick */
+	assert_string_equal(r[24], "085000");
+	assert_string_equal(r[27], "090001");
+	assert_string_equal(r[30], "085000");
+	parsed_free(&p);
+	/* Next day, 09:00: the counts restart; 5 shares against yesterday's
+	 * 10 + 1 + 2 + 4 + 8 = 25 is 20.00%; the venue's base is now 71,200. */
+	rec_clear(&f->rec);
+	struct tick t = {at("09:00:00") + 86400000LL, f->sam, 71200, 5, 0, 0};
+	assert_int_equal(simvenue_on_tick(f->venue, &t), KE_OK);
+	simws_on_tick(f->ws, &t);
+	simws_flush(f->ws);
+	parse_frame(last(f)->text, &p);
+	assert_int_equal(p.nf, 46);
+	assert_string_equal(p.fields[33], "20260303");
+	assert_string_equal(p.fields[3], "3");
+	assert_string_equal(p.fields[4], "0");
+	assert_string_equal(p.fields[13], "5");
+	assert_string_equal(p.fields[15], "0");
+	assert_string_equal(p.fields[16], "1");
+	assert_string_equal(p.fields[23], "20.00");
+	parsed_free(&p);
+}
+
 static void check_asp_levels(char **r, int64_t total_ask_prev, int64_t total_bid_prev, int first)
 {
 	/* asks 71,200 .. 72,100, bids 71,100 .. 70,200: 100 won apart. */
@@ -1160,6 +1221,7 @@ int main(void)
 	    T(test_malformed),
 	    T(test_new_invalid),
 	    T(test_tick_records),
+	    T(test_tick_rule_and_days),
 	    T(test_asp_records),
 	    cmocka_unit_test(test_asp_62_and_limits),
 	    T(test_frame_cap_and_late_symbol),
