@@ -8,7 +8,7 @@ packages=(
   liblua5.4-dev lua5.4
   libcjson-dev libssl-dev libcurl4-openssl-dev
   libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
-  libsqlite3-dev libcmocka-dev
+  libsqlite3-dev libcmocka-dev openssl
 )
 
 missing=()

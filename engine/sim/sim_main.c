@@ -506,7 +506,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: kis-sim --data FILE.csv [--data ...] [--speed 1|N|max] [--start YYYY-MM-DDTHH:MM]\n"
 	      "               [--rest-port 29443] [--ws-port 31000] [--env mock|real] [--accounts FILE]\n"
-	      "               [--seed N]\n"
+	      "               [--seed N] [--tls CERT KEY] [--rate N]\n"
 	      "\n"
 	      "Serves the KIS Open API (REST and WebSocket) on 127.0.0.1 over the replayed data;\n"
 	      "docs/kis-sim.md describes every option, the accounts file and what is modelled.\n"
@@ -523,6 +523,8 @@ struct options {
 	enum simacct_env env;
 	const char *accounts;
 	uint64_t seed;
+	const char *tls_cert, *tls_key; /* both or neither */
+	int rate;                       /* REST requests per second per account; -1: the env's default */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -532,6 +534,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"start", required_argument, NULL, 'S'},    {"rest-port", required_argument, NULL, 'r'},
 	    {"ws-port", required_argument, NULL, 'w'},  {"env", required_argument, NULL, 'e'},
 	    {"accounts", required_argument, NULL, 'a'}, {"seed", required_argument, NULL, 'x'},
+	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
@@ -540,6 +543,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->ws_port = 31000;
 	o->env = SIMACCT_MOCK;
 	o->seed = 1;
+	o->rate = -1;
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -585,6 +589,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (*end)
 				return fprintf(stderr, "kis-sim: --seed wants a number\n"), 2;
 			break;
+		case 't':
+			/* --tls CERT KEY: the key is the next word on the command line. */
+			if (optind >= argc || argv[optind][0] == '-')
+				return fprintf(stderr, "kis-sim: --tls wants a certificate file and a key file\n"), 2;
+			o->tls_cert = optarg;
+			o->tls_key = argv[optind++];
+			break;
+		case 'R':
+			o->rate = (int)strtol(optarg, &end, 10);
+			if (*end || o->rate < 0 || o->rate > 100000)
+				return fprintf(stderr, "kis-sim: --rate wants requests per second, 0 for no limit\n"),
+				       2;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;
 		}
@@ -614,6 +631,8 @@ static int setup(struct sim *s, const struct options *o)
 	ac.seed = o->seed;
 	struct simrate_config rc;
 	simrate_config_default(&rc, o->env);
+	if (o->rate >= 0)
+		rc.per_sec = o->rate; /* 0: no limit (benchmarks) */
 	struct simvenue_config vc;
 	simvenue_config_default(&vc, o->env == SIMACCT_REAL ? SIMVENUE_REAL : SIMVENUE_MOCK);
 	struct simws_config wc;
@@ -663,7 +682,7 @@ static int serve(struct sim *s, const struct options *o)
 	lws_set_log_level(LLL_ERR, NULL);
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof(info));
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | (o->tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.user = s;
 	s->ctx = lws_create_context(&info);
@@ -676,16 +695,24 @@ static int serve(struct sim *s, const struct options *o)
 	vi.port = o->rest_port;
 	vi.protocols = http_protocols;
 	vi.vhost_name = "rest";
+	/* HTTPS when asked, so a client's TLS path can be tested against a CA made at test time. */
+	vi.ssl_cert_filepath = o->tls_cert;
+	vi.ssl_private_key_filepath = o->tls_key;
+	vi.options = o->tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
 	if (!lws_create_vhost(s->ctx, &vi))
 		return fprintf(stderr, "kis-sim: cannot listen on 127.0.0.1:%d\n", o->rest_port), 1;
 	vi.port = o->ws_port;
 	vi.protocols = ws_protocols;
 	vi.vhost_name = "ws";
+	vi.ssl_cert_filepath = NULL; /* KIS's WebSocket is plain ws:// */
+	vi.ssl_private_key_filepath = NULL;
+	vi.options = 0;
 	if (!lws_create_vhost(s->ctx, &vi))
 		return fprintf(stderr, "kis-sim: cannot listen on 127.0.0.1:%d\n", o->ws_port), 1;
 
-	printf("kis-sim: REST http://127.0.0.1:%d  WebSocket ws://127.0.0.1:%d  env %s  speed %s\n", o->rest_port,
-	       o->ws_port, o->env == SIMACCT_REAL ? "real" : "mock", s->speed ? "wall clock" : "max");
+	printf("kis-sim: REST %s://127.0.0.1:%d  WebSocket ws://127.0.0.1:%d  env %s  speed %s\n",
+	       o->tls_cert ? "https" : "http", o->rest_port, o->ws_port, o->env == SIMACCT_REAL ? "real" : "mock",
+	       s->speed ? "wall clock" : "max");
 	fflush(stdout);
 	lws_sul_schedule(s->ctx, 0, &s->sul_replay, replay_turn, 1);
 	while (!sim_stop && lws_service(s->ctx, 0) >= 0)

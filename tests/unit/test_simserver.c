@@ -60,9 +60,12 @@ static int port_open(int port)
 }
 
 /* Ports from the pid, so parallel test runs on one machine do not collide. */
-static void start_server(struct server *s, const char *env, const char *speed, const char *start)
+/* extra: more arguments for kis-sim, NULL-terminated (may be NULL). */
+static void start_server_with(struct server *s, const char *env, const char *speed, const char *start,
+                              const char *const *extra)
 {
-	s->rest_port = 20000 + (int)(getpid() % 10000) * 2;
+	/* Below the ephemeral range (32768+), so no outgoing connection holds them. */
+	s->rest_port = 20000 + (int)(getpid() % 6000) * 2;
 	s->ws_port = s->rest_port + 1;
 	char rp[16], wp[16];
 	snprintf(rp, sizeof(rp), "%d", s->rest_port);
@@ -70,17 +73,37 @@ static void start_server(struct server *s, const char *env, const char *speed, c
 	struct simacct_list l;
 	simacct_default(&l);
 	s->acct = l.acct[0];
+	const char *argv[32] = {"kis-sim",
+	                        "--data",
+	                        KE_SOURCE_DIR "/backtest-data/sample_ticks.csv",
+	                        "--speed",
+	                        speed,
+	                        "--start",
+	                        start,
+	                        "--env",
+	                        env,
+	                        "--rest-port",
+	                        rp,
+	                        "--ws-port",
+	                        wp};
+	int argc = 13;
+	for (int i = 0; extra && extra[i] && argc < 31; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
 	s->pid = fork();
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
-		execl(KE_BINARY_DIR "/kis-sim", "kis-sim", "--data", KE_SOURCE_DIR "/backtest-data/sample_ticks.csv",
-		      "--speed", speed, "--start", start, "--env", env, "--rest-port", rp, "--ws-port", wp,
-		      (char *)NULL);
+		execv(KE_BINARY_DIR "/kis-sim", (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 200 && !(port_open(s->rest_port) && port_open(s->ws_port)); i++)
 		sleep_ms(25);
 	assert_true(port_open(s->rest_port));
+}
+
+static void start_server(struct server *s, const char *env, const char *speed, const char *start)
+{
+	start_server_with(s, env, speed, start, NULL);
 }
 
 static void stop_server(struct server *s)
@@ -546,6 +569,58 @@ static void test_execution_notice(void **state)
 	stop_server(&s);
 }
 
+/* HTTPS with a CA made here: verification on, and refused without the CA. */
+static void test_tls(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kis-sim-tls-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[2048];
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 "
+	    "-subj '/CN=kis-sim test CA' >/dev/null 2>&1 && "
+	    "openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj '/CN=127.0.0.1' >/dev/null 2>&1 && "
+	    "printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && "
+	    "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 1 "
+	    "-extfile ext.cnf >/dev/null 2>&1",
+	    dir);
+	assert_int_equal(system(cmd), 0);
+	char cert[512], key[512], ca[512], url[128];
+	snprintf(cert, sizeof(cert), "%s/srv.pem", dir);
+	snprintf(key, sizeof(key), "%s/srv.key", dir);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	const char *extra[] = {"--tls", cert, key, NULL};
+	struct server s;
+	start_server_with(&s, "mock", "1", "2026-03-02T09:00:00", extra);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/_sim/state", s.rest_port);
+
+	for (int with_ca = 1; with_ca >= 0; with_ca--) {
+		struct http h;
+		memset(&h, 0, sizeof(h));
+		CURL *c = curl_easy_init();
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &h);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+		if (with_ca)
+			curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+		CURLcode rc = curl_easy_perform(c);
+		if (with_ca) {
+			assert_int_equal(rc, CURLE_OK);
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
+			assert_int_equal(h.status, 200);
+		} else {
+			assert_int_equal(rc, CURLE_PEER_FAILED_VERIFICATION); /* the system CAs do not know it */
+		}
+		curl_easy_cleanup(c);
+	}
+	stop_server(&s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -553,6 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_rest_session),
 	    cmocka_unit_test(test_websocket_feed),
 	    cmocka_unit_test(test_execution_notice),
+	    cmocka_unit_test(test_tls),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
