@@ -106,7 +106,7 @@ static int check_keys(struct loader *ld, const cJSON *obj, const char *where, co
 		size_t k = 0;
 		while (k < nallowed && strcmp(c->string, allowed[k]) != 0)
 			k++;
-		char field[128];
+		char field[256];
 		snprintf(field, sizeof(field), "%s%s%s", where, where[0] ? "." : "", c->string);
 		if (k == nallowed)
 			return fail(ld, KE_EINVAL, field, "unknown key");
@@ -170,7 +170,7 @@ static int is_digit(char c)
 static int load_holding(struct loader *ld, const cJSON *h, const char *where, struct simacct_holding *out)
 {
 	static const char *const keys[] = {"symbol", "qty", "avg_price"};
-	char field[192];
+	char field[256];
 	if (!cJSON_IsObject(h))
 		return fail(ld, KE_EINVAL, where, "must be an object");
 	int rc = check_keys(ld, h, where, keys, KE_ARRAY_LEN(keys));
@@ -202,7 +202,7 @@ static int load_holding(struct loader *ld, const cJSON *h, const char *where, st
 static int load_account(struct loader *ld, const cJSON *o, int idx, struct simacct_account *a)
 {
 	static const char *const keys[] = {"app_key", "app_secret", "hts_id", "account", "env", "cash", "holdings"};
-	char where[32], field[128];
+	char where[32], field[256];
 	snprintf(where, sizeof(where), "accounts[%d]", idx);
 	if (!cJSON_IsObject(o))
 		return fail(ld, KE_EINVAL, where, "must be an object");
@@ -272,12 +272,12 @@ static int load_account(struct loader *ld, const cJSON *o, int idx, struct simac
 	int j = 0;
 	for (const cJSON *h = hs->child; h != NULL; h = h->next, j++) {
 		char hwhere[160];
-		snprintf(hwhere, sizeof(hwhere), "%s[%d]", field, j);
+		snprintf(hwhere, sizeof(hwhere), "%.100s[%d]", field, j);
 		if ((rc = load_holding(ld, h, hwhere, &a->holdings[j])) != KE_OK)
 			return rc;
 		for (int k = 0; k < j; k++)
 			if (strcmp(a->holdings[k].symbol, a->holdings[j].symbol) == 0) {
-				snprintf(hwhere, sizeof(hwhere), "%s[%d].symbol", field, j);
+				snprintf(hwhere, sizeof(hwhere), "%.100s[%d].symbol", field, j);
 				return fail(ld, KE_EINVAL, hwhere, "\"%s\" is also holdings[%d]", a->holdings[j].symbol,
 				            k);
 			}
@@ -313,7 +313,7 @@ static int load_root(struct loader *ld, const cJSON *root, struct simacct_list *
 		/* App keys identify the caller of every request and account
 		 * numbers the venue's books: both must be unique. */
 		for (int k = 0; k < i; k++) {
-			char field[64];
+			char field[256];
 			if (strcmp(out->acct[k].app_key, a->app_key) == 0) {
 				snprintf(field, sizeof(field), "accounts[%d].app_key", i);
 				return fail(ld, KE_EINVAL, field, "same app key as accounts[%d]", k);
