@@ -22,6 +22,7 @@
 #include "mdmerge.h"
 #include "simacct.h"
 #include "simauth.h"
+#include "simfault.h"
 #include "simrate.h"
 #include "simrest.h"
 #include "simvenue.h"
@@ -51,6 +52,7 @@ struct ws_pss {
 	char *rx;
 	size_t rxlen;
 	char close_why[64];
+	uint64_t frames_sent; /* to this session, for the drop-after-N fault */
 	struct ws_pss *next_session;
 };
 
@@ -60,7 +62,9 @@ struct http_pss {
 	char *body;
 	size_t len;
 	int too_large;
-	unsigned char *out; /* LWS_PRE + response body */
+	struct simrest_resp resp; /* the answer, held until it may be sent (delay fault) */
+	int have_resp;
+	unsigned char *out; /* LWS_PRE + response body, once the headers are out */
 	size_t outlen;
 };
 
@@ -70,6 +74,8 @@ struct sim {
 	struct simrate *rate;
 	struct simvenue *venue;
 	struct simws *ws;
+	struct simfault *faults;
+	uint64_t frames_sent; /* to every session, for the garbage fault */
 	struct simrest_world world;
 	struct lws_context *ctx;
 
@@ -164,6 +170,8 @@ static void replay_turn(lws_sorted_usec_list_t *sul)
 	}
 	simws_on_timer(s->ws, wall);
 	simws_flush(s->ws);
+	if (simfault_ws_garbage(s->faults, s->frames_sent))
+		simws_send_garbage(s->ws);
 	lws_sul_schedule(s->ctx, 0, &s->sul_replay, replay_turn, s->speed || !s->have_next ? SIM_REPLAY_US : 1);
 }
 
@@ -179,9 +187,19 @@ static struct ws_pss *session_by_id(struct sim *s, int64_t id)
 
 static void ws_send(void *ud, int64_t session, const char *text, size_t len)
 {
-	struct ws_pss *p = session_by_id(ud, session);
-	if (!p)
+	struct sim *s = ud;
+	struct ws_pss *p = session_by_id(s, session);
+	if (!p || p->close_why[0])
 		return;
+	if (simfault_ws_drop(s->faults, session, p->frames_sent, s->market_now)) {
+		snprintf(p->close_why, sizeof(p->close_why), "fault: connection dropped");
+		lws_callback_on_writable(p->wsi);
+		return;
+	}
+	if (len > 0 && text[0] == '{' && simfault_ws_bad_json(s->faults))
+		len /= 2; /* a control reply cut in half: malformed JSON */
+	p->frames_sent++;
+	s->frames_sent++;
 	struct frame *f = malloc(sizeof(*f) + LWS_PRE + len);
 	if (!f) {
 		snprintf(p->close_why, sizeof(p->close_why), "out of memory");
@@ -373,58 +391,118 @@ static int add_named(struct lws *wsi, const char *name, const char *value, unsig
 	                                   (int)strlen(value), pp, end);
 }
 
-/* Answers the request: headers now, the body when the socket is writable. */
+/* A response made here, not by simrest (faults, the glue's own endpoint). */
+static int own_response(struct simrest_resp *r, int status, const char *json)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	r->body_len = strlen(json);
+	r->body = malloc(r->body_len + 1);
+	if (!r->body)
+		return KE_ENOMEM;
+	memcpy(r->body, json, r->body_len + 1);
+	return KE_OK;
+}
+
+/* POST /_sim/faults: the posted document replaces the current faults. */
+static int faults_endpoint(struct sim *s, const struct http_pss *p, struct simrest_resp *r)
+{
+	char err[512];
+	if (simfault_configure(s->faults, p->body ? p->body : "", p->len, err, sizeof(err)) == KE_OK)
+		return own_response(r, 200, "{\"ok\":true}");
+	cJSON *e = cJSON_CreateObject();
+	char *txt = e && cJSON_AddStringToObject(e, "error", err) ? cJSON_PrintUnformatted(e) : NULL;
+	int rc = own_response(r, 400, txt ? txt : "{\"error\":\"bad faults document\"}");
+	cJSON_free(txt);
+	cJSON_Delete(e);
+	return rc;
+}
+
+/* Writes the held response's headers; the body follows when writable. */
+static int send_headers(struct lws *wsi, struct http_pss *p)
+{
+	struct simrest_resp *r = &p->resp;
+	unsigned char hdr[LWS_PRE + 2048], *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof(hdr) - 1;
+	char clen[32];
+	snprintf(clen, sizeof(clen), "%zu", r->body_len);
+	/* Header names as KIS sends them: "Content-Type" capitalised, the KIS ones lowercase (section 11). */
+	if (lws_add_http_header_status(wsi, (unsigned int)r->status, &pos, end) ||
+	    add_named(wsi, "Content-Type:", "application/json; charset=utf-8", &pos, end) ||
+	    add_named(wsi, "Content-Length:", clen, &pos, end) ||
+	    (r->tr_id[0] && add_named(wsi, "tr_id:", r->tr_id, &pos, end)) ||
+	    (r->tr_cont[0] && add_named(wsi, "tr_cont:", r->tr_cont, &pos, end)) ||
+	    (r->gt_uid[0] && add_named(wsi, "gt_uid:", r->gt_uid, &pos, end)) ||
+	    lws_finalize_http_header(wsi, &pos, end))
+		return -1;
+	if (lws_write(wsi, start, (size_t)(pos - start), LWS_WRITE_HTTP_HEADERS) < 0)
+		return -1;
+	p->out = malloc(LWS_PRE + r->body_len + 1);
+	if (!p->out)
+		return -1;
+	memcpy(p->out + LWS_PRE, r->body ? r->body : "", r->body_len);
+	p->outlen = r->body_len;
+	simrest_resp_free(r);
+	p->have_resp = 0;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/* Decides the answer (faults first), then sends it now or after the delay fault. */
 static int respond(struct lws *wsi, struct http_pss *p, struct sim *s)
 {
 	struct simrest_req *rq = malloc(sizeof(*rq));
 	struct req_arena *arena = malloc(sizeof(*arena));
-	struct simrest_resp resp = {0};
-	int rc = -1;
+	int rc = KE_ENOMEM, answer = 1;
+	int64_t delay = 0;
 	if (!rq || !arena)
 		goto out;
 	arena->used = 0;
 	collect_request(wsi, p, rq, arena);
+	if (simfault_tokens_expire(s->faults))
+		simauth_expire_all(s->auth, SIMAUTH_EXPIRE_TOKENS | SIMAUTH_EXPIRE_APPROVALS, wall_ms());
+	enum simfault_rest fault = SIMFAULT_NONE;
 	if (p->too_large) {
-		resp.status = 413;
-		resp.body = strdup("{\"rt_cd\":\"1\",\"msg_cd\":\"SIM00413\",\"msg1\":\"request body too large\"}");
-		resp.body_len = resp.body ? strlen(resp.body) : 0;
-	} else if (simrest_handle(&s->world, rq, wall_ms(), s->market_now, &resp) != KE_OK) {
-		goto out;
+		rc = own_response(&p->resp, 413,
+		                  "{\"rt_cd\":\"1\",\"msg_cd\":\"SIM00413\",\"msg1\":\"request body too large\"}");
+	} else if (p->is_post && strcmp(p->path, "/_sim/faults") == 0) {
+		rc = faults_endpoint(s, p, &p->resp);
+	} else if ((fault = simfault_rest(s->faults, p->path, &delay)) == SIMFAULT_HTTP500) {
+		rc = own_response(
+		    &p->resp, 500,
+		    "{\"rt_cd\":\"1\",\"msg_cd\":\"SIM00500\",\"msg1\":\"kis-sim fault: internal server error\"}");
+	} else if (fault == SIMFAULT_EGW00201) {
+		rc = own_response(
+		    &p->resp, 500,
+		    "{\"rt_cd\":\"1\",\"msg_cd\":\"EGW00201\",\"msg1\":\"초당 거래건수를 초과하였습니다.\"}");
+	} else {
+		rc = simrest_handle(&s->world, rq, wall_ms(), s->market_now, &p->resp);
+		/* Taken but never answered: the venue has the order, the client sees a timeout. */
+		answer = fault != SIMFAULT_NO_ANSWER;
 	}
 	simws_flush(s->ws); /* notices the request caused (order receipts) */
-
-	unsigned char hdr[LWS_PRE + 2048], *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof(hdr) - 1;
-	char clen[32];
-	snprintf(clen, sizeof(clen), "%zu", resp.body_len);
-	/* Header names as KIS sends them: "Content-Type" capitalised, the KIS ones lowercase (section 11). */
-	if (lws_add_http_header_status(wsi, (unsigned int)resp.status, &pos, end) ||
-	    add_named(wsi, "Content-Type:", "application/json; charset=utf-8", &pos, end) ||
-	    add_named(wsi, "Content-Length:", clen, &pos, end) ||
-	    (resp.tr_id[0] && add_named(wsi, "tr_id:", resp.tr_id, &pos, end)) ||
-	    (resp.tr_cont[0] && add_named(wsi, "tr_cont:", resp.tr_cont, &pos, end)) ||
-	    (resp.gt_uid[0] && add_named(wsi, "gt_uid:", resp.gt_uid, &pos, end)) ||
-	    lws_finalize_http_header(wsi, &pos, end))
+	if (rc != KE_OK)
 		goto out;
-	if (lws_write(wsi, start, (size_t)(pos - start), LWS_WRITE_HTTP_HEADERS) < 0)
-		goto out;
-	p->out = malloc(LWS_PRE + resp.body_len + 1);
-	if (!p->out)
-		goto out;
-	memcpy(p->out + LWS_PRE, resp.body ? resp.body : "", resp.body_len);
-	p->outlen = resp.body_len;
-	lws_callback_on_writable(wsi);
-	rc = 0;
+	p->have_resp = 1;
+	if (!answer) {
+		simrest_resp_free(&p->resp);
+		p->have_resp = 0;
+	} else if (delay > 0) {
+		lws_set_timer_usecs(wsi, delay * 1000);
+	} else if (send_headers(wsi, p) != 0) {
+		rc = KE_EIO;
+	}
 out:
-	simrest_resp_free(&resp);
 	free(rq);
 	free(arena);
-	return rc;
+	return rc == KE_OK ? 0 : -1;
 }
 
 static void http_reset(struct http_pss *p)
 {
 	free(p->body);
 	free(p->out);
+	if (p->have_resp)
+		simrest_resp_free(&p->resp);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -460,6 +538,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION: return respond(wsi, p, s);
+	case LWS_CALLBACK_TIMER: /* the delay fault is over */ return p && p->have_resp ? send_headers(wsi, p) : 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (!p->out)
 			return 0;
@@ -486,6 +565,7 @@ static void state_extra(void *ud, struct cJSON *root)
 {
 	struct sim *s = ud;
 	simws_dump(s->ws, root);
+	simfault_dump(s->faults, root);
 	cJSON *r = cJSON_AddObjectToObject(root, "replay");
 	char t[40];
 	ktime_format_iso(s->market_now, t, sizeof(t));
@@ -506,7 +586,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: kis-sim --data FILE.csv [--data ...] [--speed 1|N|max] [--start YYYY-MM-DDTHH:MM]\n"
 	      "               [--rest-port 29443] [--ws-port 31000] [--env mock|real] [--accounts FILE]\n"
-	      "               [--seed N] [--tls CERT KEY] [--rate N]\n"
+	      "               [--seed N] [--tls CERT KEY] [--rate N] [--faults FILE]\n"
 	      "\n"
 	      "Serves the KIS Open API (REST and WebSocket) on 127.0.0.1 over the replayed data;\n"
 	      "docs/kis-sim.md describes every option, the accounts file and what is modelled.\n"
@@ -524,18 +604,26 @@ struct options {
 	const char *accounts;
 	uint64_t seed;
 	const char *tls_cert, *tls_key; /* both or neither */
+	const char *faults;             /* a faults file, or NULL */
 	int rate;                       /* REST requests per second per account; -1: the env's default */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},     {"speed", required_argument, NULL, 's'},
-	    {"start", required_argument, NULL, 'S'},    {"rest-port", required_argument, NULL, 'r'},
-	    {"ws-port", required_argument, NULL, 'w'},  {"env", required_argument, NULL, 'e'},
-	    {"accounts", required_argument, NULL, 'a'}, {"seed", required_argument, NULL, 'x'},
-	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},
+	    {"speed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"rest-port", required_argument, NULL, 'r'},
+	    {"ws-port", required_argument, NULL, 'w'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"accounts", required_argument, NULL, 'a'},
+	    {"seed", required_argument, NULL, 'x'},
+	    {"tls", required_argument, NULL, 't'},
+	    {"rate", required_argument, NULL, 'R'},
+	    {"faults", required_argument, NULL, 'F'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->speed = 1;
@@ -602,6 +690,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return fprintf(stderr, "kis-sim: --rate wants requests per second, 0 for no limit\n"),
 				       2;
 			break;
+		case 'F': o->faults = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;
 		}
@@ -644,6 +733,10 @@ static int setup(struct sim *s, const struct options *o)
 	for (int i = 0; i < s->accts.n; i++)
 		if (simvenue_add_account(s->venue, &s->accts.acct[i]) != KE_OK)
 			return fprintf(stderr, "kis-sim: account %s cannot be opened\n", s->accts.acct[i].cano), 2;
+	if (simfault_new(o->seed, &s->faults) != KE_OK)
+		return fprintf(stderr, "kis-sim: out of memory\n"), 2;
+	if (o->faults && simfault_load(s->faults, o->faults, err, sizeof(err)) != KE_OK)
+		return fprintf(stderr, "kis-sim: %s\n", err), 2;
 	struct simws_sink sink = {s, ws_send, ws_close};
 	if (simws_new(&wc, s->auth, s->venue, sink, &s->ws) != KE_OK)
 		return fprintf(stderr, "kis-sim: cannot set up the WebSocket side\n"), 2;
@@ -662,7 +755,11 @@ static int setup(struct sim *s, const struct options *o)
 		return 2;
 	s->speed = o->speed;
 	s->market0 = s->have_next ? s->next.time : 0;
-	if (o->start && ktime_parse_iso(o->start, strlen(o->start), 9 * 3600, &s->market0) != KE_OK)
+	char start[40];
+	/* "YYYY-MM-DDTHH:MM" gets its seconds: ktime_parse_iso wants them. */
+	snprintf(start, sizeof(start), "%s%s", o->start ? o->start : "",
+	         o->start && strlen(o->start) == 16 ? ":00" : "");
+	if (o->start && ktime_parse_iso(start, strlen(start), 9 * 3600, &s->market0) != KE_OK)
 		return fprintf(stderr, "kis-sim: --start wants YYYY-MM-DDTHH:MM[:SS] (KST)\n"), 2;
 	s->wall0 = wall_ms();
 	s->market_now = s->market0;
@@ -738,6 +835,7 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		rc = serve(s, &o);
 	simws_free(s->ws);
+	simfault_free(s->faults);
 	simvenue_free(s->venue);
 	simrate_free(s->rate);
 	simauth_free(s->auth);

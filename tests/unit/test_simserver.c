@@ -150,8 +150,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 }
 
 /* One request; hdrs is a NULL-terminated list of "name: value"; body NULL for GET. */
-static void request(const struct server *s, const char *path, const char *const *hdrs, const char *body,
-                    struct http *out)
+static CURLcode request_rc(const struct server *s, const char *path, const char *const *hdrs, const char *body,
+                           long timeout_s, struct http *out)
 {
 	memset(out, 0, sizeof(*out));
 	char url[1024];
@@ -168,15 +168,22 @@ static void request(const struct server *s, const char *path, const char *const 
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, getenv("SIMTEST_VERBOSE") ? 1L : 0L);
 	if (body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	CURLcode rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_slist_free_all(list);
 	curl_easy_cleanup(c);
+	return rc;
+}
+
+static void request(const struct server *s, const char *path, const char *const *hdrs, const char *body,
+                    struct http *out)
+{
+	assert_int_equal(request_rc(s, path, hdrs, body, 10L, out), CURLE_OK);
 }
 
 static const char *json_str(const cJSON *o, const char *key)
@@ -621,14 +628,77 @@ static void test_tls(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Faults switched at run time: an order taken but never answered, an HTTP 500,
+ * a bad faults document, and a WebSocket dropped after its first frame. */
+static void test_faults(void **state)
+{
+	(void)state;
+	struct server s;
+	start_server(&s, "mock", "1", "2026-03-02T09:00");
+	issue_token(&s);
+	struct http h;
+	request(&s, "/_sim/faults", NULL,
+	        "{\"rest\":{\"no_answer\":{\"next\":1,\"paths\":[\"/uapi/domestic-stock/v1/trading/order-cash\"]}}}",
+	        &h);
+	assert_int_equal(h.status, 200);
+
+	sleep_ms(1100);
+	char order[512], auth[600], key[128], secret[300];
+	snprintf(order, sizeof(order),
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"PDNO\":\"005930\",\"ORD_DVSN\":\"00\","
+	         "\"ORD_QTY\":\"2\",\"ORD_UNPR\":\"60000\",\"SLL_TYPE\":\"\",\"CNDT_PRIC\":\"\"}",
+	         s.acct.cano, s.acct.prdt);
+	snprintf(auth, sizeof(auth), "authorization: Bearer %s", s.token);
+	snprintf(key, sizeof(key), "appkey: %s", s.acct.app_key);
+	snprintf(secret, sizeof(secret), "appsecret: %s", s.acct.app_secret);
+	const char *hdrs[] = {auth, key, secret, "tr_id: VTTC0012U", "custtype: P", NULL};
+	/* The client sees a timeout... */
+	assert_int_equal(request_rc(&s, "/uapi/domestic-stock/v1/trading/order-cash", hdrs, order, 2L, &h),
+	                 CURLE_OPERATION_TIMEDOUT);
+	/* ...but the venue has the order. */
+	request(&s, "/_sim/state", NULL, NULL, &h);
+	cJSON *j = cJSON_Parse(h.body);
+	assert_non_null(j);
+	const cJSON *orders = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "venue"), "orders");
+	assert_int_equal(cJSON_GetArraySize(orders), 1);
+	cJSON_Delete(j);
+
+	request(&s, "/_sim/faults", NULL, "{\"rest\":{\"http500\":{\"next\":1}}}", &h);
+	assert_int_equal(h.status, 200);
+	long st;
+	j = kis_call(&s,
+	             "/uapi/domestic-stock/v1/quotations/inquire-price?FID_COND_MRKT_DIV_CODE=J&FID_INPUT_ISCD=005930",
+	             "FHKST01010100", NULL, &st);
+	assert_int_equal(st, 500);
+	assert_string_equal(json_str(j, "rt_cd"), "1");
+	cJSON_Delete(j);
+
+	request(&s, "/_sim/faults", NULL, "{\"rest\":{\"http500\":{\"probability\":2}}}", &h);
+	assert_int_equal(h.status, 400);
+	assert_non_null(strstr(h.body, "rest.http500.probability"));
+
+	request(&s, "/_sim/faults", NULL, "{\"ws\":{\"drop_after_frames\":1}}", &h);
+	assert_int_equal(h.status, 200);
+	char approval[64];
+	get_approval_key(&s, approval, sizeof(approval));
+	int fd = ws_connect(s.ws_port);
+	subscribe(fd, approval, "H0STCNT0", "005930");
+	char *ack = ws_recv_text(fd);
+	assert_non_null(ack); /* the first frame passes */
+	free(ack);
+	subscribe(fd, approval, "H0STASP0", "005930");
+	assert_null(ws_recv_text(fd)); /* then the connection is dropped */
+	close(fd);
+	stop_server(&s);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rest_session),
-	    cmocka_unit_test(test_websocket_feed),
-	    cmocka_unit_test(test_execution_notice),
-	    cmocka_unit_test(test_tls),
+	    cmocka_unit_test(test_rest_session),     cmocka_unit_test(test_websocket_feed),
+	    cmocka_unit_test(test_execution_notice), cmocka_unit_test(test_tls),
+	    cmocka_unit_test(test_faults),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
