@@ -245,11 +245,13 @@ static void ws_forget(struct sim *s, struct ws_pss *p)
 	p->rx = NULL;
 }
 
-/* Queued frames go out first, so a close (OPSP8996) follows its reply. */
+/* Queued frames go out first, so a close (OPSP8996) follows its reply. As
+ * many frames as the socket takes go out per turn: one per turn would cap
+ * the feed at the loop's rate. */
 static int ws_writable(struct ws_pss *p)
 {
-	struct frame *f = p->head;
-	if (f) {
+	struct frame *f;
+	while ((f = p->head) != NULL) {
 		p->head = f->next;
 		if (!p->head)
 			p->tail = NULL;
@@ -258,8 +260,11 @@ static int ws_writable(struct ws_pss *p)
 		free(f);
 		if (n < 0)
 			return -1;
-		if (p->head || p->close_why[0])
-			lws_callback_on_writable(p->wsi);
+		if (lws_send_pipe_choked(p->wsi))
+			break;
+	}
+	if (p->head) {
+		lws_callback_on_writable(p->wsi);
 		return 0;
 	}
 	if (p->close_why[0]) {
