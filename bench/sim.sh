@@ -25,3 +25,8 @@ kill "$pid"; wait "$pid" || true
 run_sim --speed max
 build-bench/bench_sim ws 31100 29543 5 005930 000660 035420
 kill "$pid"; wait "$pid" || true
+
+echo "(one record per frame:)"
+run_sim --speed max --frame-records 1
+build-bench/bench_sim ws 31100 29543 5 005930 000660 035420
+kill "$pid"; wait "$pid" || true

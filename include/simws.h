@@ -22,12 +22,13 @@
 struct cJSON;
 
 struct simws_config {
-	enum simacct_env env;      /* SIMACCT_MOCK or SIMACCT_REAL */
-	int max_registrations;     /* per session, summed over TRs: 41 */
-	int64_t ping_interval_ms;  /* PINGPONG period (undocumented at KIS: configurable), 10,000 */
-	int64_t ping_timeout_ms;   /* a session silent this long after a ping is dropped, 30,000 */
-	int asp_fields;            /* H0STASP0 fields per record: 59 (documented) or 62 (live) */
-	uint64_t seed;             /* AES key/iv and anything random */
+	enum simacct_env env;     /* SIMACCT_MOCK or SIMACCT_REAL */
+	int max_registrations;    /* per session, summed over TRs: 41 */
+	int64_t ping_interval_ms; /* PINGPONG period (undocumented at KIS: configurable), 10,000 */
+	int64_t ping_timeout_ms;  /* a session silent this long after a ping is dropped, 30,000 */
+	int asp_fields;           /* H0STASP0 fields per record: 59 (documented) or 62 (live) */
+	int frame_records;        /* most records per data frame, 1..100 (100) */
+	uint64_t seed;            /* AES key/iv and anything random */
 };
 
 void simws_config_default(struct simws_config *cfg, enum simacct_env env);

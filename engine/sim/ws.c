@@ -41,6 +41,7 @@ void simws_config_default(struct simws_config *cfg, enum simacct_env env)
 	cfg->ping_interval_ms = 10000;
 	cfg->ping_timeout_ms = 30000;
 	cfg->asp_fields = 59;
+	cfg->frame_records = WS_FRAME_RECORDS;
 	cfg->seed = 0;
 }
 
@@ -48,7 +49,8 @@ static int config_ok(const struct simws_config *c)
 {
 	return (c->env == SIMACCT_MOCK || c->env == SIMACCT_REAL) && c->max_registrations >= 1 &&
 	       c->max_registrations <= 10000 && c->ping_interval_ms > 0 && c->ping_timeout_ms > 0 &&
-	       (c->asp_fields == 59 || c->asp_fields == 62);
+	       (c->asp_fields == 59 || c->asp_fields == 62) && c->frame_records >= 1 &&
+	       c->frame_records <= WS_FRAME_RECORDS;
 }
 
 int simws_new(const struct simws_config *cfg, struct simauth *auth, struct simvenue *venue, struct simws_sink sink,

@@ -426,7 +426,7 @@ static void enqueue_record(struct simws *w, struct ws_session *s, enum ws_tr tr,
 	q->count++;
 	s->records++;
 	w->n.records++;
-	if (q->count >= WS_FRAME_RECORDS)
+	if (q->count >= w->cfg.frame_records)
 		flush_data(w, s, tr);
 }
 
