@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ke_common.h"
+#include "krng.h"
 #include "krx.h"
 #include "ktime.h"
 
@@ -35,10 +36,6 @@
 enum dg_mode { DG_TICKS, DG_BARS, DG_DAILY };
 enum dg_print { P_OPEN, P_CONT, P_CLOSE };
 
-struct rng {
-	uint64_t s[4];
-};
-
 struct trade {
 	int32_t day;
 	int kind; /* enum dg_print */
@@ -48,7 +45,7 @@ struct trade {
 /* One symbol's walk: the state of its current day plus the next trade. */
 struct sym {
 	char code[KE_SYMBOL_MAX];
-	struct rng rng;
+	struct krng rng;
 	int64_t anchor; /* starting price; the open gap leans gently back to it */
 	int64_t prev_close, lower, upper, upper_bid, bid;
 	int32_t day;
@@ -97,38 +94,6 @@ struct gen {
 	int nbars;                         /* continuous bars per day (closing bar extra) */
 	struct out out;
 };
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, n) for n < 2^32 (multiply-shift; bias below 2^-32). */
-static uint32_t rng_below(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
 
 static uint64_t fnv1a(const char *s)
 {
@@ -187,23 +152,23 @@ static void quote_around(const struct sym *s, struct trade *t)
 /* A trade size: mostly odd lots of a few shares, sometimes thousands. */
 static int64_t trade_size(struct sym *s)
 {
-	uint32_t c = rng_below(&s->rng, 100);
+	uint32_t c = krng_below(&s->rng, 100);
 	int64_t v;
 	if (c < 50)
-		v = 1 + rng_below(&s->rng, 10);
+		v = 1 + krng_below(&s->rng, 10);
 	else if (c < 80)
-		v = 10 + rng_below(&s->rng, 90);
+		v = 10 + krng_below(&s->rng, 90);
 	else if (c < 95)
-		v = 100 + rng_below(&s->rng, 900);
+		v = 100 + krng_below(&s->rng, 900);
 	else
-		v = 1000 + rng_below(&s->rng, 4000);
+		v = 1000 + krng_below(&s->rng, 4000);
 	v = v * s->vol_pct / 100;
 	return v < 1 ? 1 : v;
 }
 
 static void sym_begin_day(struct gen *g, struct sym *s)
 {
-	struct rng *r = &s->rng;
+	struct krng *r = &s->rng;
 	krx_price_limits(s->prev_close, &s->lower, &s->upper);
 	s->upper_bid = krx_add_ticks(s->upper, -1);
 	if (s->upper_bid < s->lower)
@@ -216,17 +181,17 @@ static void sym_begin_day(struct gen *g, struct sym *s)
 	int64_t a = sig * 3 / 10 + 1;
 	int64_t gap = 0;
 	for (int i = 0; i < 4; i++)
-		gap += (int64_t)rng_below(r, (uint32_t)(2 * a + 1)) - a;
+		gap += (int64_t)krng_below(r, (uint32_t)(2 * a + 1)) - a;
 	gap += (s->anchor - s->prev_close) / 150;
-	if (rng_below(r, 50) == 0)
-		gap += (rng_below(r, 2) ? 1 : -1) * sig * (1 + rng_below(r, 3));
+	if (krng_below(r, 50) == 0)
+		gap += (krng_below(r, 2) ? 1 : -1) * sig * (1 + krng_below(r, 3));
 	int64_t open = clamp64(round_near(s->prev_close + gap), s->lower, s->upper);
 
 	/* Today's sigma: 1.0% .. 2.0% of the open. The walk spreads its
 	 * variance evenly over the continuous trades; as trades crowd the open
 	 * and the close, so does the volatility. */
-	s->sig_won = open * (10 + rng_below(r, 11)) / 1000 + 1;
-	s->vol_pct = 60 + rng_below(r, 101);
+	s->sig_won = open * (10 + krng_below(r, 11)) / 1000 + 1;
+	s->vol_pct = 60 + krng_below(r, 101);
 	uint32_t ncont = g->o.tpd - 2;
 	s->var16 = 0;
 	s->jump_p32 = 0;
@@ -244,14 +209,14 @@ static void sym_begin_day(struct gen *g, struct sym *s)
 	t->kind = P_OPEN;
 	t->t = s->day_start + KRX_OPEN_MS;
 	t->price = open;
-	t->volume = (int64_t)(20 + rng_below(r, 41)) * DG_AVG_SIZE * s->vol_pct / 100;
+	t->volume = (int64_t)(20 + krng_below(r, 41)) * DG_AVG_SIZE * s->vol_pct / 100;
 	quote_around(s, t);
 	s->bid = t->bid;
 }
 
 static void sym_continuous(struct gen *g, struct sym *s)
 {
-	struct rng *r = &s->rng;
+	struct krng *r = &s->rng;
 	/* Trade times: point i of n falls at a random place in the i-th n-th
 	 * of the day's cumulative intensity, then maps back to a clock time
 	 * through the per-minute weights. The times ascend without sorting,
@@ -259,7 +224,7 @@ static void sym_continuous(struct gen *g, struct sym *s)
 	 * some days and not on others. Weights carry 16 fraction bits. */
 	uint64_t n = g->o.tpd - 2, idx = s->cont_done - 1, all = g->wcum[DG_SESSION_MIN] << 16;
 	uint64_t lo = idx * all / n, hi = (idx + 1) * all / n;
-	uint64_t u = lo + (hi > lo ? rng_next(r) % (hi - lo) : 0);
+	uint64_t u = lo + (hi > lo ? krng_next(r) % (hi - lo) : 0);
 	while (u >= g->wcum[s->minute + 1] << 16)
 		s->minute++;
 	uint64_t w0 = g->wcum[s->minute] << 16, w = (g->wcum[s->minute + 1] << 16) - w0;
@@ -275,12 +240,12 @@ static void sym_continuous(struct gen *g, struct sym *s)
 		m = 4096, q16 = 65536;
 	int64_t step = 0;
 	for (uint64_t i = 0; i < m; i++) {
-		uint64_t x = rng_next(r);
+		uint64_t x = krng_next(r);
 		if ((x & 0xffff) < q16)
 			step += (x >> 32) & 1 ? 1 : -1;
 	}
-	if (s->jump_p32 && (rng_next(r) >> 32) < s->jump_p32)
-		step += (rng_below(r, 2) ? 1 : -1) * s->sig_won * (2 + rng_below(r, 3)) / tick;
+	if (s->jump_p32 && (krng_next(r) >> 32) < s->jump_p32)
+		step += (krng_below(r, 2) ? 1 : -1) * s->sig_won * (2 + krng_below(r, 3)) / tick;
 	s->bid = clamp64(krx_add_ticks(s->bid, (int)clamp64(step, -100000, 100000)), s->lower, s->upper_bid);
 
 	struct trade *t = &s->cur;
@@ -290,7 +255,7 @@ static void sym_continuous(struct gen *g, struct sym *s)
 	t->ask = krx_add_ticks(s->bid, 1);
 	/* Buyers lift the ask on upticks, sellers hit the bid on downticks. */
 	uint32_t at_ask = step > 0 ? 70 : step < 0 ? 30 : 50;
-	t->price = rng_below(r, 100) < at_ask ? t->ask : t->bid;
+	t->price = krng_below(r, 100) < at_ask ? t->ask : t->bid;
 	t->volume = trade_size(s);
 }
 
@@ -316,11 +281,11 @@ static void sym_advance(struct gen *g, struct sym *s)
 	}
 	/* Closing auction: one print at 15:30 sharp, a tick or so from the
 	 * last trade, with the day's biggest volume. */
-	struct rng *r = &s->rng;
+	struct krng *r = &s->rng;
 	t->kind = P_CLOSE;
 	t->t = s->day_start + KRX_CLOSE_MS;
-	t->price = clamp64(krx_add_ticks(s->bid, (int)rng_below(r, 3) - 1), s->lower, s->upper);
-	t->volume = (int64_t)(40 + rng_below(r, 81)) * DG_AVG_SIZE * s->vol_pct / 100;
+	t->price = clamp64(krx_add_ticks(s->bid, (int)krng_below(r, 3) - 1), s->lower, s->upper);
+	t->volume = (int64_t)(40 + krng_below(r, 81)) * DG_AVG_SIZE * s->vol_pct / 100;
 	quote_around(s, t);
 }
 
@@ -715,9 +680,7 @@ static int generate(int argc, char **argv, struct gen *g, struct sym *syms)
 	g->nbars = (DG_SESSION_MIN + o->bar_minutes - 1) / o->bar_minutes;
 	for (int i = 0; i < o->nsym; i++) {
 		struct sym *s = &syms[i];
-		uint64_t x = o->seed * 0x9e3779b97f4a7c15ULL ^ fnv1a(s->code);
-		for (int k = 0; k < 4; k++)
-			s->rng.s[k] = splitmix64(&x);
+		krng_seed(&s->rng, o->seed * 0x9e3779b97f4a7c15ULL ^ fnv1a(s->code));
 		s->anchor = start_price(s->code);
 		s->prev_close = s->anchor;
 		s->day = o->from_day;

@@ -4,7 +4,7 @@
  *
  * The module only decides; the glue breaks things. Two rules keep a
  * reliability test reproducible bit for bit: the generator is the module's
- * own (splitmix64 seeding xoshiro256**), never rand(), and every configure
+ * own (krng.h: xoshiro256** seeded by splitmix64), never rand(), and every configure
  * restarts it from the seed, so a test that POSTs its faults first sees the
  * same decisions whatever ran before it on the same server.
  *
@@ -12,6 +12,8 @@
  * struct that replaces the live one only when every key checked out.
  */
 #include "simfault.h"
+
+#include "krng.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -55,7 +57,7 @@ struct settings {
 
 struct simfault {
 	uint64_t seed;
-	uint64_t rng[4];
+	struct krng rng;
 	struct settings set;
 	/* What is left of the "next" counts and one-shot faults. */
 	uint64_t next_left[RF_COUNT];
@@ -77,40 +79,6 @@ struct simfault {
 
 /* ---- the generator ---- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct simfault *f)
-{
-	uint64_t x = f->seed;
-	for (int i = 0; i < 4; i++)
-		f->rng[i] = splitmix64(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct simfault *f)
-{
-	uint64_t *s = f->rng;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
 /* Probabilities 0 and 1 take no draw, so switching one fault fully on or
  * off does not shift the decisions of the others. */
 static int chance(struct simfault *f, double p)
@@ -119,7 +87,7 @@ static int chance(struct simfault *f, double p)
 		return 0;
 	if (p >= 1.0)
 		return 1;
-	double u = (double)(rng_next(f) >> 11) * 0x1.0p-53; /* [0, 1) */
+	double u = krng_unit(&f->rng);
 	return u < p;
 }
 
@@ -367,7 +335,7 @@ int simfault_new(uint64_t seed, struct simfault **out)
 		return KE_ENOMEM;
 	f->seed = seed;
 	f->max_session = INT64_MIN;
-	rng_seed(f);
+	krng_seed(&f->rng, f->seed);
 	return KE_OK;
 }
 
@@ -396,7 +364,7 @@ static void install(struct simfault *f, struct settings *s)
 	f->drop_at_horizon = INT64_MIN;
 	f->garbage_based = 0;
 	f->garbage_base = f->garbage_last = f->garbage_fired = 0;
-	rng_seed(f);
+	krng_seed(&f->rng, f->seed);
 }
 
 int simfault_configure(struct simfault *f, const char *json, size_t len, char *err, size_t errlen)
