@@ -427,6 +427,44 @@ struct simvenue_quote {
 
 int simvenue_quote(struct simvenue *v, int64_t now, const char *pdno, struct simvenue_quote *out);
 
+/* ---- chart history (inquire-daily-itemchartprice, inquire-time-itemchartprice) ----
+ *
+ * The venue records what it is fed: per symbol, today's one-minute bars
+ * (stamped at their end: prints in [09:00, 09:01) make the 09:01 bar; a fed
+ * bar counts in the minute its time ends) and one daily bar per trading day
+ * of the run. Minutes without a print have no bar. */
+
+#define SIMVENUE_DAILY_BARS_MAX  100 /* rows per inquire-daily-itemchartprice call */
+#define SIMVENUE_MINUTE_BARS_MAX 30  /* rows per inquire-time-itemchartprice call */
+
+struct simvenue_daily_bar {
+	int32_t yyyymmdd;
+	int64_t open, high, low, close, volume, value;
+	int64_t prdy_vrss;      /* close - the day's base (previous close) */
+	char prdy_vrss_sign[2]; /* as simvenue_quote: 1 upper limit, 2 up, 3 unchanged, 4 lower limit, 5 down */
+};
+
+/* Daily bars of pdno with from <= date <= to (YYYYMMDD; 0 = unbounded),
+ * newest first, at most min(max, SIMVENUE_DAILY_BARS_MAX); today's is the
+ * day so far. KE_ENOENT for an unknown pdno. */
+int simvenue_daily_bars(struct simvenue *v, int64_t now, const char *pdno, int32_t from_yyyymmdd, int32_t to_yyyymmdd,
+                        struct simvenue_daily_bar *out, int max, int *n);
+
+struct simvenue_minute_bar {
+	int32_t yyyymmdd;
+	int32_t hhmmss; /* the bar's end, e.g. 90100 for 09:01:00 */
+	int64_t open, high, low, close, volume, value;
+	int64_t acml_value; /* the day's traded value through this bar */
+};
+
+/* Today's minute bars of pdno ending at or before hhmmss (HHMMSS as a
+ * number), newest first, at most min(max, SIMVENUE_MINUTE_BARS_MAX). A
+ * negative hhmmss, or one at or after now, means now: every bar so far,
+ * the still-forming one included. KE_EINVAL for an hhmmss that is not a
+ * time of day, KE_ENOENT for an unknown pdno. */
+int simvenue_minute_bars(struct simvenue *v, int64_t now, const char *pdno, int32_t hhmmss,
+                         struct simvenue_minute_bar *out, int max, int *n);
+
 /* ---- inspection ---- */
 
 struct simvenue_counters {

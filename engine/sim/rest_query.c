@@ -322,51 +322,6 @@ int simrest_price(struct simrest_ctx *c)
 	return simrest_send(c, q.res.http_status, root);
 }
 
-/* The chart endpoints: output1 is the venue's snapshot; output2 (the bars)
- * is empty because the venue keeps no history of bars (not modelled yet;
- * docs/kis-sim.md). */
-int simrest_chart_daily(struct simrest_ctx *c)
-{
-	struct simvenue_quote q;
-	if (quote(c, &q) != 0)
-		return c->rc;
-	cJSON *root = simrest_venue_ok(c, &q.res);
-	cJSON *o = simrest_obj(c, root, "output1");
-	quote_change(c, o, &q);
-	simrest_int(c, o, "stck_prdy_clpr", q.stck_sdpr);
-	simrest_int(c, o, "acml_vol", q.acml_vol);
-	simrest_int(c, o, "acml_tr_pbmn", q.acml_tr_pbmn);
-	simrest_str(c, o, "hts_kor_isnm", q.name);
-	simrest_int(c, o, "stck_prpr", q.stck_prpr);
-	simrest_str(c, o, "stck_shrn_iscd", q.pdno);
-	simrest_int(c, o, "stck_mxpr", q.stck_mxpr);
-	simrest_int(c, o, "stck_llam", q.stck_llam);
-	simrest_int(c, o, "stck_oprc", q.stck_oprc);
-	simrest_int(c, o, "stck_hgpr", q.stck_hgpr);
-	simrest_int(c, o, "stck_lwpr", q.stck_lwpr);
-	simrest_arr(c, root, "output2");
-	return simrest_send(c, q.res.http_status, root);
-}
-
-int simrest_chart_time(struct simrest_ctx *c)
-{
-	struct simvenue_quote q;
-	if (quote(c, &q) != 0)
-		return c->rc;
-	cJSON *root = simrest_venue_ok(c, &q.res);
-	cJSON *o = simrest_obj(c, root, "output1");
-	quote_change(c, o, &q);
-	simrest_int(c, o, "stck_prdy_clpr", q.stck_sdpr);
-	simrest_int(c, o, "acml_vol", q.acml_vol);
-	simrest_int(c, o, "acml_tr_pbmn", q.acml_tr_pbmn);
-	simrest_str(c, o, "hts_kor_isnm", q.name);
-	simrest_int(c, o, "stck_prpr", q.stck_prpr);
-	simrest_arr(c, root, "output2");
-	return simrest_send(c, q.res.http_status, root);
-}
-
-/* ---- chk-holiday (real only) ---- */
-
 /* "YYYYMMDD" as a day number; -1 when not a real date. */
 static int parse_yyyymmdd(const char *s, int32_t *day)
 {
@@ -385,6 +340,150 @@ static int parse_yyyymmdd(const char *s, int32_t *day)
 	ktime_civil_from_days(*day, &y, &m, &d);
 	return y == v[0] && m == v[1] && d == v[2] ? 0 : -1;
 }
+
+/* The chart endpoints: output1 is the venue's snapshot, output2 the bars the
+ * venue recorded from the replay (simvenue_daily_bars / simvenue_minute_bars). */
+
+/* FID_INPUT_DATE_1 / _2: "" is unbounded, else a real YYYYMMDD. Returns -1
+ * when it answered (a refusal). */
+static int chart_date(struct simrest_ctx *c, const char *name, int32_t *yyyymmdd)
+{
+	char s[SIMVENUE_FIELD_MAX];
+	int32_t day;
+	*yyyymmdd = 0;
+	if (simrest_query_field(c, name, 0, s, sizeof(s)) != 0)
+		return -1;
+	if (s[0] == '\0')
+		return 0;
+	if (parse_yyyymmdd(s, &day) != 0) {
+		simrest_venue_msg(c, SIMVENUE_E_INPUT, name);
+		return -1;
+	}
+	*yyyymmdd = ktime_yyyymmdd(day);
+	return 0;
+}
+
+int simrest_chart_daily(struct simrest_ctx *c)
+{
+	char period[SIMVENUE_FIELD_MAX];
+	int32_t from, to;
+	if (chart_date(c, "FID_INPUT_DATE_1", &from) != 0 || chart_date(c, "FID_INPUT_DATE_2", &to) != 0 ||
+	    simrest_query_field(c, "FID_PERIOD_DIV_CODE", 0, period, sizeof(period)) != 0)
+		return c->rc;
+	/* Weeks, months and years would need KIS's stamping and adjustment
+	 * rules, which are unconfirmed: refused rather than guessed. */
+	if (strcmp(period, "W") == 0 || strcmp(period, "M") == 0 || strcmp(period, "Y") == 0)
+		return simrest_venue_msg(c, SIMVENUE_E_UNSUPPORTED, "FID_PERIOD_DIV_CODE: kis-sim models D only");
+	if (period[0] != '\0' && strcmp(period, "D") != 0)
+		return simrest_venue_msg(c, SIMVENUE_E_INPUT, "FID_PERIOD_DIV_CODE");
+	struct simvenue_quote q;
+	if (quote(c, &q) != 0)
+		return c->rc;
+	struct simvenue_daily_bar bars[SIMVENUE_DAILY_BARS_MAX];
+	int n = 0;
+	if (simvenue_daily_bars(c->w->venue, c->market_ms, q.pdno, from, to, bars, SIMVENUE_DAILY_BARS_MAX, &n) !=
+	    KE_OK)
+		return simrest_venue_msg(c, SIMVENUE_E_INTERNAL, NULL);
+	cJSON *root = simrest_venue_ok(c, &q.res);
+	cJSON *o = simrest_obj(c, root, "output1");
+	quote_change(c, o, &q);
+	simrest_int(c, o, "stck_prdy_clpr", q.stck_sdpr);
+	simrest_int(c, o, "acml_vol", q.acml_vol);
+	simrest_int(c, o, "acml_tr_pbmn", q.acml_tr_pbmn);
+	simrest_str(c, o, "hts_kor_isnm", q.name);
+	simrest_int(c, o, "stck_prpr", q.stck_prpr);
+	simrest_str(c, o, "stck_shrn_iscd", q.pdno);
+	simrest_int(c, o, "stck_mxpr", q.stck_mxpr);
+	simrest_int(c, o, "stck_llam", q.stck_llam);
+	simrest_int(c, o, "stck_oprc", q.stck_oprc);
+	simrest_int(c, o, "stck_hgpr", q.stck_hgpr);
+	simrest_int(c, o, "stck_lwpr", q.stck_lwpr);
+	cJSON *rows = simrest_arr(c, root, "output2");
+	for (int i = 0; rows != NULL && i < n; i++) {
+		const struct simvenue_daily_bar *b = &bars[i];
+		char date[16];
+		snprintf(date, sizeof(date), "%08d", (int)b->yyyymmdd);
+		cJSON *r = simrest_obj(c, rows, NULL);
+		simrest_str(c, r, "stck_bsop_date", date);
+		simrest_int(c, r, "stck_clpr", b->close);
+		simrest_int(c, r, "stck_oprc", b->open);
+		simrest_int(c, r, "stck_hgpr", b->high);
+		simrest_int(c, r, "stck_lwpr", b->low);
+		simrest_int(c, r, "acml_vol", b->volume);
+		simrest_int(c, r, "acml_tr_pbmn", b->value);
+		/* No rights, dividends or splits are modelled: never an ex-date
+		 * and never an adjusted price. */
+		simrest_str(c, r, "flng_cls_code", "00");
+		simrest_str(c, r, "prtt_rate", "0.00");
+		simrest_str(c, r, "mod_yn", "N");
+		simrest_str(c, r, "prdy_vrss_sign", b->prdy_vrss_sign);
+		simrest_int(c, r, "prdy_vrss", b->prdy_vrss);
+		simrest_str(c, r, "revl_issu_reas", "");
+	}
+	return simrest_send(c, q.res.http_status, root);
+}
+
+/* FID_INPUT_HOUR_1 "HHMMSS" ("" = now) as a number; -2 when not a time. */
+static int32_t chart_hour(const char *s)
+{
+	if (s[0] == '\0')
+		return -1;
+	int32_t x = 0;
+	for (int i = 0; i < 6; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -2;
+		x = x * 10 + (s[i] - '0');
+	}
+	return s[6] == '\0' ? x : -2;
+}
+
+int simrest_chart_time(struct simrest_ctx *c)
+{
+	char hour[SIMVENUE_FIELD_MAX];
+	if (simrest_query_field(c, "FID_INPUT_HOUR_1", 0, hour, sizeof(hour)) != 0)
+		return c->rc;
+	int32_t hhmmss = chart_hour(hour);
+	if (hhmmss == -2)
+		return simrest_venue_msg(c, SIMVENUE_E_INPUT, "FID_INPUT_HOUR_1");
+	struct simvenue_quote q;
+	if (quote(c, &q) != 0)
+		return c->rc;
+	struct simvenue_minute_bar bars[SIMVENUE_MINUTE_BARS_MAX];
+	int n = 0;
+	int rc = simvenue_minute_bars(c->w->venue, c->market_ms, q.pdno, hhmmss, bars, SIMVENUE_MINUTE_BARS_MAX, &n);
+	if (rc == KE_EINVAL) /* six digits but no time of day ("996199") */
+		return simrest_venue_msg(c, SIMVENUE_E_INPUT, "FID_INPUT_HOUR_1");
+	if (rc != KE_OK)
+		return simrest_venue_msg(c, SIMVENUE_E_INTERNAL, NULL);
+	cJSON *root = simrest_venue_ok(c, &q.res);
+	cJSON *o = simrest_obj(c, root, "output1");
+	quote_change(c, o, &q);
+	simrest_int(c, o, "stck_prdy_clpr", q.stck_sdpr);
+	simrest_int(c, o, "acml_vol", q.acml_vol);
+	simrest_int(c, o, "acml_tr_pbmn", q.acml_tr_pbmn);
+	simrest_str(c, o, "hts_kor_isnm", q.name);
+	simrest_int(c, o, "stck_prpr", q.stck_prpr);
+	cJSON *rows = simrest_arr(c, root, "output2");
+	for (int i = 0; rows != NULL && i < n; i++) {
+		const struct simvenue_minute_bar *b = &bars[i];
+		char date[16], hms[16];
+		snprintf(date, sizeof(date), "%08d", (int)b->yyyymmdd);
+		snprintf(hms, sizeof(hms), "%06d", (int)b->hhmmss);
+		cJSON *r = simrest_obj(c, rows, NULL);
+		simrest_str(c, r, "stck_bsop_date", date);
+		simrest_str(c, r, "stck_cntg_hour", hms);
+		simrest_int(c, r, "stck_prpr", b->close);
+		simrest_int(c, r, "stck_oprc", b->open);
+		simrest_int(c, r, "stck_hgpr", b->high);
+		simrest_int(c, r, "stck_lwpr", b->low);
+		simrest_int(c, r, "cntg_vol", b->volume);
+		/* Cumulative, as KIS's name says: the day's value through the bar. */
+		simrest_int(c, r, "acml_tr_pbmn", b->acml_value);
+	}
+	return simrest_send(c, q.res.http_status, root);
+}
+
+/* ---- chk-holiday (real only) ---- */
 
 /* The venue knows weekends, not holidays: every weekday is a trading,
  * bank and settlement day, matching the venue's own session check. */

@@ -170,6 +170,8 @@ void simvenue_free(struct simvenue *v)
 		free(v->accts[i].day);
 	}
 	free(v->accts);
+	for (int32_t i = 0; i < v->nsyms; i++)
+		simvenue_chart_free(&v->syms[i]);
 	free(v->syms);
 	free(v->orders);
 	free(v->fills);
@@ -469,8 +471,12 @@ int simvenue_on_tick(struct simvenue *v, const struct tick *t)
 	if (!v || !t || t->sym < 0 || t->sym >= v->nsyms || t->price <= 0 || t->volume < 0 ||
 	    t->volume > INT64_MAX / t->price)
 		return KE_EINVAL;
+	if (simvenue_chart_reserve(v, t->sym) != KE_OK)
+		return KE_ENOMEM;
 	simvenue_clock(v, t->time);
-	mark(v, &v->syms[t->sym], t->time, t->price, t->price, t->price, t->price, t->volume, t->price * t->volume);
+	int64_t value = t->price * t->volume;
+	mark(v, &v->syms[t->sym], t->time, t->price, t->price, t->price, t->price, t->volume, value);
+	simvenue_chart_record(v, t->sym, t->time, 0, t->price, t->price, t->price, t->price, t->volume, value);
 	v->ctr.ticks++;
 	simbroker_on_tick(v->sb, t);
 	return KE_OK;
@@ -478,13 +484,19 @@ int simvenue_on_tick(struct simvenue *v, const struct tick *t)
 
 int simvenue_on_bar(struct simvenue *v, const struct bar *b)
 {
+	/* A well-formed bar (low <= open, close <= high) also bounds close * volume below. */
 	if (!v || !b || b->sym < 0 || b->sym >= v->nsyms || b->open <= 0 || b->low <= 0 || b->low > b->high ||
-	    b->close <= 0 || b->volume < 0 || b->volume > INT64_MAX / b->high)
+	    b->close <= 0 || b->open < b->low || b->open > b->high || b->close < b->low || b->close > b->high ||
+	    b->volume < 0 || b->volume > INT64_MAX / b->high)
 		return KE_EINVAL;
+	if (simvenue_chart_reserve(v, b->sym) != KE_OK)
+		return KE_ENOMEM;
 	simvenue_clock(v, b->time);
 	/* A bar does not say at what prices its volume traded: its value is
 	 * taken at the close. */
-	mark(v, &v->syms[b->sym], b->time, b->open, b->high, b->low, b->close, b->volume, b->close * b->volume);
+	int64_t value = b->close * b->volume;
+	mark(v, &v->syms[b->sym], b->time, b->open, b->high, b->low, b->close, b->volume, value);
+	simvenue_chart_record(v, b->sym, b->time, 1, b->open, b->high, b->low, b->close, b->volume, value);
 	v->ctr.bars++;
 	simbroker_on_bar(v->sb, b);
 	return KE_OK;

@@ -11,6 +11,20 @@
 #include "portfolio.h"
 #include "simvenue.h"
 
+/* One minute bar of today, stamped at its end. */
+struct vminute {
+	int32_t end_min; /* minute of the KST day at which it ends (09:01 = 541) */
+	int64_t open, high, low, close, volume, value;
+	int64_t acml_value; /* the day's value through this bar */
+};
+
+/* One trading day of a symbol, kept for the run. */
+struct vdaily {
+	int32_t day;
+	int64_t open, high, low, close, volume, value;
+	int64_t base, lower, upper; /* the day's base and band as last seen */
+};
+
 /* One symbol's day as the venue sees it. */
 struct vsym {
 	char code[KE_SYMBOL_MAX];
@@ -21,6 +35,11 @@ struct vsym {
 	int64_t base;            /* previous close, 0 when unknown */
 	int64_t lower, upper;    /* today's band, 0 when base is unknown */
 	int64_t last_time;       /* ms of today's last print, 0 for none */
+	struct vminute *mins;    /* today's minute bars, oldest first (venue_chart.c) */
+	int64_t nmins, capmins;
+	int32_t mins_day;    /* the day mins belong to */
+	struct vdaily *days; /* one per day with a print, oldest first */
+	int64_t ndays, capdays;
 };
 
 /* Per account and symbol: what the balance query needs beyond the position. */
@@ -147,6 +166,18 @@ int64_t simvenue_buy_need(const struct simvenue *v, int64_t qty, int64_t price);
 
 /* The per-symbol day record of an account (NULL only on ENOMEM). */
 struct vday *simvenue_acct_day(struct vacct *a, int32_t sym);
+
+/* Room for one more minute and daily bar of sym, so that recording cannot
+ * fail once a print has changed the venue; KE_ENOMEM changes nothing. */
+int simvenue_chart_reserve(struct simvenue *v, int32_t sym);
+
+/* Record a print (is_bar 0) or a fed bar of sym at time into today's minute
+ * bar and daily bar, after the day's quote took it; reserve first. */
+void simvenue_chart_record(struct simvenue *v, int32_t sym, int64_t time, int is_bar, int64_t open, int64_t high,
+                           int64_t low, int64_t close, int64_t volume, int64_t value);
+
+/* Free the chart history of a symbol. */
+void simvenue_chart_free(struct vsym *s);
 
 /* Parse a non-empty string of digits into 0..max; 0 on success. */
 int simvenue_parse_uint(const char *s, int64_t max, int64_t *out);

@@ -96,7 +96,7 @@ static char *put_str(char *p, const char *s, size_t max)
 static char *put_hhmmss(char *p, int64_t ms_of_day)
 {
 	int64_t s = ms_of_day / 1000;
-	int v[3] = {(int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60)};
+	const int v[3] = {(int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60)};
 	for (int i = 0; i < 3; i++) {
 		*p++ = (char)('0' + v[i] / 10 % 10);
 		*p++ = (char)('0' + v[i] % 10);

@@ -877,18 +877,130 @@ static void test_quote_and_charts(void **state)
 	assert_string_equal(js(o, "stck_prpr"), "71200");
 	assert_string_equal(js(o, "stck_prdy_clpr"), "70000");
 	assert_string_equal(js(o, "hts_kor_isnm"), "삼성전자");
-	/* No bar history at the venue: an empty list, never made-up bars. */
+	/* The one print makes today's daily bar. */
 	assert_true(cJSON_IsArray(jget(j, "output2")));
-	assert_int_equal(cJSON_GetArraySize(jget(j, "output2")), 0);
+	assert_int_equal(cJSON_GetArraySize(jget(j, "output2")), 1);
+	o = cJSON_GetArrayItem(jget(j, "output2"), 0);
+	assert_string_equal(js(o, "stck_bsop_date"), "20260302");
+	assert_string_equal(js(o, "stck_clpr"), "71200");
+	assert_string_equal(js(o, "acml_tr_pbmn"), "7120000");
 	cJSON_Delete(j);
+	/* 09:30 is still to come at 09:00:20: now, with the forming 09:01 bar. */
 	j = call(f, "GET", TCHART, "FHKST03010200",
 	         "FID_ETC_CLS_CODE=&" QUOTE_Q "&FID_INPUT_HOUR_1=093000&FID_PW_DATA_INCU_YN=N", NULL);
 	expect(f, j, 200, "0", "MCA00000");
 	assert_string_equal(js(jget(j, "output1"), "prdy_vrss"), "1200");
-	assert_int_equal(cJSON_GetArraySize(jget(j, "output2")), 0);
+	assert_int_equal(cJSON_GetArraySize(jget(j, "output2")), 1);
+	assert_string_equal(js(cJSON_GetArrayItem(jget(j, "output2"), 0), "stck_cntg_hour"), "090100");
 	cJSON_Delete(j);
 	/* A chart tr_id on the price path. */
 	expect_del(f, call(f, "GET", PRICE, "FHKST03010100", QUOTE_Q, NULL), 500, "1", "OPSQ0002");
+	destroy(f);
+}
+
+/* One output2 row of the minute chart. */
+static void expect_minute_row(const cJSON *r, const char *date, const char *hour, const char *close, const char *open,
+                              const char *high, const char *low, const char *vol, const char *acml)
+{
+	assert_string_equal(js(r, "stck_bsop_date"), date);
+	assert_string_equal(js(r, "stck_cntg_hour"), hour);
+	assert_string_equal(js(r, "stck_prpr"), close);
+	assert_string_equal(js(r, "stck_oprc"), open);
+	assert_string_equal(js(r, "stck_hgpr"), high);
+	assert_string_equal(js(r, "stck_lwpr"), low);
+	assert_string_equal(js(r, "cntg_vol"), vol);
+	assert_string_equal(js(r, "acml_tr_pbmn"), acml);
+}
+
+static void expect_daily_row(const cJSON *r, const char *date, const char *close, const char *open, const char *high,
+                             const char *low, const char *vol, const char *value, const char *vrss, const char *sign)
+{
+	assert_string_equal(js(r, "stck_bsop_date"), date);
+	assert_string_equal(js(r, "stck_clpr"), close);
+	assert_string_equal(js(r, "stck_oprc"), open);
+	assert_string_equal(js(r, "stck_hgpr"), high);
+	assert_string_equal(js(r, "stck_lwpr"), low);
+	assert_string_equal(js(r, "acml_vol"), vol);
+	assert_string_equal(js(r, "acml_tr_pbmn"), value);
+	assert_string_equal(js(r, "prdy_vrss"), vrss);
+	assert_string_equal(js(r, "prdy_vrss_sign"), sign);
+	assert_string_equal(js(r, "flng_cls_code"), "00");
+	assert_string_equal(js(r, "mod_yn"), "N");
+}
+
+#define DCHART_Q(d1, d2, p)                                                                                            \
+	QUOTE_Q "&FID_INPUT_DATE_1=" d1 "&FID_INPUT_DATE_2=" d2 "&FID_PERIOD_DIV_CODE=" p "&FID_ORG_ADJ_PRC=0"
+#define TCHART_Q(h) "FID_ETC_CLS_CODE=&" QUOTE_Q "&FID_INPUT_HOUR_1=" h "&FID_PW_DATA_INCU_YN=N"
+
+static void test_chart_bars(void **state)
+{
+	(void)state;
+	struct fix *f = make_logged_in(SIMACCT_MOCK);
+	/* Monday (base 70,000): 09:01 bar 71,200x100 + 71,000x50 = 7,120,000 +
+	 * 3,550,000 = 10,670,000 won, 150 shares; the 09:01:05 print opens the
+	 * 09:02 bar: 71,500x10 = 715,000, day 11,385,000. */
+	tick(f, "09:00:10", f->sam, 71200, 100);
+	tick(f, "09:00:50", f->sam, 71000, 50);
+	tick(f, "09:01:05", f->sam, 71500, 10);
+	f->market = mkt("09:01:30");
+	cJSON *j = call(f, "GET", TCHART, "FHKST03010200", TCHART_Q("153000"), NULL);
+	expect(f, j, 200, "0", "MCA00000");
+	const cJSON *rows = jget(j, "output2");
+	assert_int_equal(cJSON_GetArraySize(rows), 2);
+	expect_minute_row(cJSON_GetArrayItem(rows, 0), "20260302", "090200", "71500", "71500", "71500", "71500", "10",
+	                  "11385000");
+	expect_minute_row(cJSON_GetArrayItem(rows, 1), "20260302", "090100", "71000", "71200", "71200", "71000", "150",
+	                  "10670000");
+	cJSON_Delete(j);
+	/* At or before 09:01:00: the 09:01 bar only. */
+	j = call(f, "GET", TCHART, "FHKST03010200", TCHART_Q("090100"), NULL);
+	expect(f, j, 200, "0", "MCA00000");
+	rows = jget(j, "output2");
+	assert_int_equal(cJSON_GetArraySize(rows), 1);
+	assert_string_equal(js(cJSON_GetArrayItem(rows, 0), "stck_cntg_hour"), "090100");
+	cJSON_Delete(j);
+	expect_del(f, call(f, "GET", TCHART, "FHKST03010200", TCHART_Q("0901"), NULL), 200, "1", "SIM00001");
+	expect_del(f, call(f, "GET", TCHART, "FHKST03010200", TCHART_Q("096100"), NULL), 200, "1", "SIM00001");
+
+	/* Tuesday: the base is Monday's close 71,500; 70,000x20 = 1,400,000 at
+	 * 09:05:00 makes the 09:06 bar; 70,000 - 71,500 = -1,500 (sign 5). */
+	int64_t day = 24LL * 3600 * 1000;
+	struct tick t = {mkt("09:05:00") + day, f->sam, 70000, 20, 0, 0};
+	assert_int_equal(simvenue_on_tick(f->venue, &t), KE_OK);
+	f->market = mkt("09:05:30") + day;
+	j = call(f, "GET", DCHART, "FHKST03010100", DCHART_Q("20260301", "20260303", "D"), NULL);
+	expect(f, j, 200, "0", "MCA00000");
+	assert_string_equal(js(jget(j, "output1"), "stck_prdy_clpr"), "71500");
+	rows = jget(j, "output2");
+	assert_int_equal(cJSON_GetArraySize(rows), 2);
+	expect_daily_row(cJSON_GetArrayItem(rows, 0), "20260303", "70000", "70000", "70000", "70000", "20", "1400000",
+	                 "-1500", "5");
+	/* Monday: 71,500 - 70,000 = +1,500 (sign 2); 160 shares. */
+	expect_daily_row(cJSON_GetArrayItem(rows, 1), "20260302", "71500", "71200", "71500", "71000", "160", "11385000",
+	                 "1500", "2");
+	cJSON_Delete(j);
+	/* The end date bounds the list (how a client pages back). */
+	j = call(f, "GET", DCHART, "FHKST03010100", DCHART_Q("", "20260302", "D"), NULL);
+	expect(f, j, 200, "0", "MCA00000");
+	rows = jget(j, "output2");
+	assert_int_equal(cJSON_GetArraySize(rows), 1);
+	assert_string_equal(js(cJSON_GetArrayItem(rows, 0), "stck_bsop_date"), "20260302");
+	cJSON_Delete(j);
+	/* Only days: W/M/Y are refused as not modelled; garbage is an input error. */
+	expect_del(f, call(f, "GET", DCHART, "FHKST03010100", DCHART_Q("20260301", "20260303", "W"), NULL), 200, "1",
+	           "SIM00002");
+	expect_del(f, call(f, "GET", DCHART, "FHKST03010100", DCHART_Q("20260301", "20260303", "X"), NULL), 200, "1",
+	           "SIM00001");
+	expect_del(f, call(f, "GET", DCHART, "FHKST03010100", DCHART_Q("20260230", "20260303", "D"), NULL), 200, "1",
+	           "SIM00001");
+	/* Today's minutes only: Monday's are gone; "" is now. */
+	j = call(f, "GET", TCHART, "FHKST03010200", TCHART_Q(""), NULL);
+	expect(f, j, 200, "0", "MCA00000");
+	rows = jget(j, "output2");
+	assert_int_equal(cJSON_GetArraySize(rows), 1);
+	expect_minute_row(cJSON_GetArrayItem(rows, 0), "20260303", "090600", "70000", "70000", "70000", "70000", "20",
+	                  "1400000");
+	cJSON_Delete(j);
 	destroy(f);
 }
 
@@ -1099,6 +1211,7 @@ int main(void)
 	    cmocka_unit_test(test_daily_ccld_paging),
 	    cmocka_unit_test(test_psbl_order),
 	    cmocka_unit_test(test_quote_and_charts),
+	    cmocka_unit_test(test_chart_bars),
 	    cmocka_unit_test(test_real_psbl_rvsecncl_and_holiday),
 	    cmocka_unit_test(test_hashkey),
 	    cmocka_unit_test(test_sim_state),

@@ -1060,6 +1060,128 @@ static void test_bars_fill_and_quote(void **state)
 	simvenue_free(v);
 }
 
+/* Checks one minute bar: end HHMMSS, OHLC, volume, the bar's value and the
+ * day's value through it. */
+static void expect_min(const struct simvenue_minute_bar *b, int32_t hhmmss, int64_t o, int64_t h, int64_t l, int64_t c,
+                       int64_t vol, int64_t value, int64_t acml)
+{
+	assert_int_equal(b->hhmmss, hhmmss);
+	assert_int_equal(b->open, o);
+	assert_int_equal(b->high, h);
+	assert_int_equal(b->low, l);
+	assert_int_equal(b->close, c);
+	assert_int_equal(b->volume, vol);
+	assert_int_equal(b->value, value);
+	assert_int_equal(b->acml_value, acml);
+}
+
+static void expect_day(const struct simvenue_daily_bar *b, int32_t date, int64_t o, int64_t h, int64_t l, int64_t c,
+                       int64_t vol, int64_t value, int64_t vrss, const char *sign)
+{
+	assert_int_equal(b->yyyymmdd, date);
+	assert_int_equal(b->open, o);
+	assert_int_equal(b->high, h);
+	assert_int_equal(b->low, l);
+	assert_int_equal(b->close, c);
+	assert_int_equal(b->volume, vol);
+	assert_int_equal(b->value, value);
+	assert_int_equal(b->prdy_vrss, vrss);
+	assert_string_equal(b->prdy_vrss_sign, sign);
+}
+
+static void test_chart_bars(void **state)
+{
+	(void)state;
+	int32_t sam, hynix;
+	struct simvenue *v = mock_venue(NULL, &sam, &hynix);
+	struct simvenue_minute_bar mb[SIMVENUE_MINUTE_BARS_MAX];
+	struct simvenue_daily_bar db[SIMVENUE_DAILY_BARS_MAX];
+	int n = -1;
+
+	/* Before any print: no bars. */
+	assert_int_equal(simvenue_minute_bars(v, mon("08:59:00"), "005930", -1, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(simvenue_daily_bars(v, mon("08:59:00"), "005930", 0, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 0);
+
+	/* Monday: three prints in [09:00, 09:01) make the 09:01 bar; 09:01:00.000
+	 * itself opens the 09:02 bar (a bar is stamped at its end). */
+	tick(v, sam, mon("09:00:10"), 70000, 10);
+	tick(v, sam, mon("09:00:40"), 70500, 20);
+	tick(v, sam, mon("09:00:50"), 69900, 5);
+	tick(v, sam, mon("09:01:00"), 70200, 7);
+	tick(v, sam, mon("09:01:30"), 70300, 3);
+	/* 09:01: 70,000x10 + 70,500x20 + 69,900x5 = 700,000 + 1,410,000 + 349,500 = 2,459,500, 35 shares.
+	 * 09:02: 70,200x7 + 70,300x3 = 491,400 + 210,900 = 702,300, 10 shares; day 3,161,800. */
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", -1, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(mb[0].yyyymmdd, 20260302);
+	expect_min(&mb[0], 90200, 70200, 70300, 70200, 70300, 10, 702300, 3161800);
+	expect_min(&mb[1], 90100, 70000, 70500, 69900, 69900, 35, 2459500, 2459500);
+	/* A later time than now is now; the forming 09:02 bar is shown. */
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", 153000, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(mb[0].hhmmss, 90200);
+	/* At or before a past time: 09:01:00 takes the 09:01 bar, 09:00:59 none. */
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", 90100, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mb[0].hhmmss, 90100);
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", 90059, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 0);
+	/* max caps the rows, newest kept. */
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", -1, mb, 1, &n), KE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mb[0].hhmmss, 90200);
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "005930", 96000, mb, 30, &n), KE_EINVAL);
+	assert_int_equal(simvenue_minute_bars(v, mon("09:01:40"), "999999", -1, mb, 30, &n), KE_ENOENT);
+	assert_int_equal(simvenue_daily_bars(v, mon("09:01:40"), "999999", 0, 0, db, 100, &n), KE_ENOENT);
+	/* Today so far: open 70,000, high 70,500, low 69,900, last 70,300, 45
+	 * shares, 3,161,800 won; 70,300 - 70,000 = +300 (sign 2). */
+	assert_int_equal(simvenue_daily_bars(v, mon("09:01:40"), "005930", 0, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 1);
+	expect_day(&db[0], 20260302, 70000, 70500, 69900, 70300, 45, 3161800, 300, "2");
+
+	/* Tuesday: the base is Monday's last, 70,300; a print at 09:05:00 makes
+	 * the 09:06 bar, a fed bar ending 09:10 the 09:10 bar (value at its
+	 * close: 69,400 x 50 = 3,470,000). Monday's minutes are gone. */
+	int64_t tue = 24LL * 3600 * 1000;
+	tick(v, sam, mon("09:05:00") + tue, 69000, 100);
+	struct bar b = {mon("09:10:00") + tue, sam, 69100, 69500, 68900, 69400, 50};
+	assert_int_equal(simvenue_on_bar(v, &b), KE_OK);
+	/* 000660 (base 150,000, band up to 195,000) closes at its upper limit. */
+	tick(v, hynix, mon("09:11:00") + tue, 195000, 1);
+	int64_t now = mon("09:12:00") + tue;
+	assert_int_equal(simvenue_minute_bars(v, now, "005930", -1, mb, 30, &n), KE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(mb[0].yyyymmdd, 20260303);
+	/* 69,000 x 100 = 6,900,000; + 3,470,000 = 10,370,000. */
+	expect_min(&mb[0], 91000, 69100, 69500, 68900, 69400, 50, 3470000, 10370000);
+	expect_min(&mb[1], 90600, 69000, 69000, 69000, 69000, 100, 6900000, 6900000);
+	/* Newest first; Tuesday 69,400 - 70,300 = -900 (sign 5), 150 shares,
+	 * 10,370,000 won. */
+	assert_int_equal(simvenue_daily_bars(v, now, "005930", 0, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 2);
+	expect_day(&db[0], 20260303, 69000, 69500, 68900, 69400, 150, 10370000, -900, "5");
+	expect_day(&db[1], 20260302, 70000, 70500, 69900, 70300, 45, 3161800, 300, "2");
+	/* The date range bounds both ends; max caps. */
+	assert_int_equal(simvenue_daily_bars(v, now, "005930", 20260303, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db[0].yyyymmdd, 20260303);
+	assert_int_equal(simvenue_daily_bars(v, now, "005930", 20260101, 20260302, db, 100, &n), KE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db[0].yyyymmdd, 20260302);
+	assert_int_equal(simvenue_daily_bars(v, now, "005930", 20260304, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(simvenue_daily_bars(v, now, "005930", 0, 0, db, 1, &n), KE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db[0].yyyymmdd, 20260303);
+	/* 195,000 - 150,000 = +45,000 at the upper limit: sign 1. */
+	assert_int_equal(simvenue_daily_bars(v, now, "000660", 0, 0, db, 100, &n), KE_OK);
+	assert_int_equal(n, 1);
+	expect_day(&db[0], 20260303, 195000, 195000, 195000, 195000, 1, 195000, 45000, "1");
+	simvenue_free(v);
+}
+
 static void test_dump_and_accounts(void **state)
 {
 	(void)state;
@@ -1146,6 +1268,7 @@ int main(void)
 	    cmocka_unit_test(test_quote),
 	    cmocka_unit_test(test_real_codes_and_unpadded_odno),
 	    cmocka_unit_test(test_bars_fill_and_quote),
+	    cmocka_unit_test(test_chart_bars),
 	    cmocka_unit_test(test_dump_and_accounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
