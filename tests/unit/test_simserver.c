@@ -692,13 +692,129 @@ static void test_faults(void **state)
 	stop_server(&s);
 }
 
+/* An order body for the test account. */
+static void order_body(const struct server *s, const char *dvsn, const char *qty, const char *price, char *out,
+                       size_t len)
+{
+	snprintf(out, len,
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"PDNO\":\"005930\",\"ORD_DVSN\":\"%s\","
+	         "\"ORD_QTY\":\"%s\",\"ORD_UNPR\":\"%s\",\"SLL_TYPE\":\"\",\"CNDT_PRIC\":\"\"}",
+	         s->acct.cano, s->acct.prdt, dvsn, qty, price);
+}
+
+/* The account and query endpoints over HTTP, with the rate limit off: each
+ * answers rt_cd "0" with its documented shape; daily-ccld pages (mock: 15
+ * rows) with tr_cont F then D/E; revise gives a new ODNO; cancel ends it. */
+static void test_endpoints_over_http(void **state)
+{
+	(void)state;
+	const char *extra[] = {"--rate", "0", NULL};
+	struct server s;
+	start_server_with(&s, "mock", "1", "2026-03-02T09:00", extra);
+	issue_token(&s);
+	sleep_ms(1100);
+	long st;
+	char body[512], path[512];
+	/* 16 limit buys far below the market: none fills; the 16th needs a second page. */
+	char odno[16] = "";
+	for (int i = 0; i < 16; i++) {
+		order_body(&s, "00", "1", "60000", body, sizeof(body));
+		cJSON *j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-cash", "VTTC0012U", body, &st);
+		assert_string_equal(json_str(j, "rt_cd"), "0");
+		snprintf(odno, sizeof(odno), "%s", json_str(cJSON_GetObjectItemCaseSensitive(j, "output"), "ODNO"));
+		cJSON_Delete(j);
+	}
+	snprintf(path, sizeof(path),
+	         "/uapi/domestic-stock/v1/trading/inquire-daily-ccld?CANO=%s&ACNT_PRDT_CD=%s&INQR_STRT_DT=20260302&"
+	         "INQR_END_DT=20260302&SLL_BUY_DVSN_CD=00&INQR_DVSN=00&PDNO=&CCLD_DVSN=00&ORD_GNO_BRNO=&ODNO=&"
+	         "INQR_DVSN_3=00&INQR_DVSN_1=&CTX_AREA_FK100=&CTX_AREA_NK100=",
+	         s.acct.cano, s.acct.prdt);
+	cJSON *j = kis_call(&s, path, "VTTC0081R", NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "output1")), 15);
+	assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "output2"))); /* an object here (section 11) */
+	assert_true(strlen(json_str(j, "ctx_area_nk100")) > 0);
+	cJSON_Delete(j);
+
+	/* Revise the last order's price: a new order number. */
+	snprintf(body, sizeof(body),
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"KRX_FWDG_ORD_ORGNO\":\"00950\",\"ORGN_ODNO\":\"%s\","
+	         "\"ORD_DVSN\":\"00\",\"RVSE_CNCL_DVSN_CD\":\"01\",\"ORD_QTY\":\"1\",\"ORD_UNPR\":\"61000\","
+	         "\"QTY_ALL_ORD_YN\":\"Y\"}",
+	         s.acct.cano, s.acct.prdt, odno);
+	j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-rvsecncl", "VTTC0013U", body, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	char new_odno[16];
+	snprintf(new_odno, sizeof(new_odno), "%s", json_str(cJSON_GetObjectItemCaseSensitive(j, "output"), "odno"));
+	assert_string_not_equal(new_odno, odno);
+	cJSON_Delete(j);
+	/* Cancel it; cancelling again finds nothing left. */
+	snprintf(body, sizeof(body),
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"KRX_FWDG_ORD_ORGNO\":\"00950\",\"ORGN_ODNO\":\"%s\","
+	         "\"ORD_DVSN\":\"00\",\"RVSE_CNCL_DVSN_CD\":\"02\",\"ORD_QTY\":\"0\",\"ORD_UNPR\":\"0\","
+	         "\"QTY_ALL_ORD_YN\":\"Y\"}",
+	         s.acct.cano, s.acct.prdt, new_odno);
+	j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-rvsecncl", "VTTC0013U", body, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	cJSON_Delete(j);
+	j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-rvsecncl", "VTTC0013U", body, &st);
+	assert_string_not_equal(json_str(j, "rt_cd"), "0");
+	cJSON_Delete(j);
+
+	snprintf(path, sizeof(path),
+	         "/uapi/domestic-stock/v1/trading/inquire-balance?CANO=%s&ACNT_PRDT_CD=%s&AFHR_FLPR_YN=N&OFL_YN=&"
+	         "INQR_DVSN=02&UNPR_DVSN=01&FUND_STTL_ICLD_YN=N&FNCG_AMT_AUTO_RDPT_YN=N&PRCS_DVSN=00&"
+	         "CTX_AREA_FK100=&CTX_AREA_NK100=",
+	         s.acct.cano, s.acct.prdt);
+	j = kis_call(&s, path, "VTTC8434R", NULL, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "output2"))); /* an array here (section 11) */
+	cJSON_Delete(j);
+
+	snprintf(path, sizeof(path),
+	         "/uapi/domestic-stock/v1/trading/inquire-psbl-order?CANO=%s&ACNT_PRDT_CD=%s&PDNO=005930&"
+	         "ORD_UNPR=60000&ORD_DVSN=00&CMA_EVLU_AMT_ICLD_YN=N&OVRS_ICLD_YN=N",
+	         s.acct.cano, s.acct.prdt);
+	j = kis_call(&s, path, "VTTC8908R", NULL, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	assert_true(strlen(json_str(cJSON_GetObjectItemCaseSensitive(j, "output"), "nrcvb_buy_qty")) > 0);
+	cJSON_Delete(j);
+
+	j = kis_call(&s,
+	             "/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice?FID_ETC_CLS_CODE=&"
+	             "FID_COND_MRKT_DIV_CODE=J&FID_INPUT_ISCD=005930&FID_INPUT_HOUR_1=&FID_PW_DATA_INCU_YN=N",
+	             "FHKST03010200", NULL, &st);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "output2")) >= 1); /* the 09:01 bar */
+	cJSON_Delete(j);
+
+	/* Hashkey of a body, and revoking the token. */
+	char hk[128], hs[300];
+	snprintf(hk, sizeof(hk), "appkey: %s", s.acct.app_key);
+	snprintf(hs, sizeof(hs), "appsecret: %s", s.acct.app_secret);
+	const char *hh[] = {hk, hs, NULL};
+	struct http h;
+	request(&s, "/uapi/hashkey", hh, body, &h);
+	assert_int_equal(h.status, 200);
+	assert_non_null(strstr(h.body, "\"HASH\""));
+	char revoke[1200];
+	snprintf(revoke, sizeof(revoke), "{\"appkey\":\"%s\",\"appsecret\":\"%s\",\"token\":\"%s\"}", s.acct.app_key,
+	         s.acct.app_secret, s.token);
+	request(&s, "/oauth2/revokeP", NULL, revoke, &h);
+	assert_int_equal(h.status, 200);
+	j = kis_call(&s, path, "VTTC8908R", NULL, &st);
+	assert_string_equal(json_str(j, "msg_cd"), "EGW00121"); /* the revoked token is gone */
+	cJSON_Delete(j);
+	stop_server(&s);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rest_session),     cmocka_unit_test(test_websocket_feed),
 	    cmocka_unit_test(test_execution_notice), cmocka_unit_test(test_tls),
-	    cmocka_unit_test(test_faults),
+	    cmocka_unit_test(test_faults),           cmocka_unit_test(test_endpoints_over_http),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
