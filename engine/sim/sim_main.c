@@ -592,7 +592,7 @@ static void usage(FILE *fp)
 	fputs("usage: kis-sim --data FILE.csv [--data ...] [--speed 1|N|max] [--start YYYY-MM-DDTHH:MM]\n"
 	      "               [--rest-port 29443] [--ws-port 31000] [--env mock|real] [--accounts FILE]\n"
 	      "               [--seed N] [--tls CERT KEY] [--rate N] [--faults FILE]\n"
-	      "               [--frame-records N]\n"
+	      "               [--frame-records N] [--ping-ms N]\n"
 	      "\n"
 	      "Serves the KIS Open API (REST and WebSocket) on 127.0.0.1 over the replayed data;\n"
 	      "docs/kis-sim.md describes every option, the accounts file and what is modelled.\n"
@@ -612,19 +612,28 @@ struct options {
 	const char *tls_cert, *tls_key; /* both or neither */
 	const char *faults;             /* a faults file, or NULL */
 	int frame_records;              /* most records per data frame */
+	int64_t ping_ms;                /* PINGPONG interval; 0: the module's default */
 	int rate;                       /* REST requests per second per account; -1: the env's default */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},     {"speed", required_argument, NULL, 's'},
-	    {"start", required_argument, NULL, 'S'},    {"rest-port", required_argument, NULL, 'r'},
-	    {"ws-port", required_argument, NULL, 'w'},  {"env", required_argument, NULL, 'e'},
-	    {"accounts", required_argument, NULL, 'a'}, {"seed", required_argument, NULL, 'x'},
-	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
-	    {"faults", required_argument, NULL, 'F'},   {"frame-records", required_argument, NULL, 'N'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},
+	    {"speed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"rest-port", required_argument, NULL, 'r'},
+	    {"ws-port", required_argument, NULL, 'w'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"accounts", required_argument, NULL, 'a'},
+	    {"seed", required_argument, NULL, 'x'},
+	    {"tls", required_argument, NULL, 't'},
+	    {"rate", required_argument, NULL, 'R'},
+	    {"faults", required_argument, NULL, 'F'},
+	    {"frame-records", required_argument, NULL, 'N'},
+	    {"ping-ms", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->speed = 1;
@@ -693,6 +702,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 				       2;
 			break;
 		case 'F': o->faults = optarg; break;
+		case 'P':
+			o->ping_ms = strtoll(optarg, &end, 10);
+			if (*end || o->ping_ms < 10 || o->ping_ms > 3600000)
+				return fprintf(stderr, "kis-sim: --ping-ms wants 10 to 3600000\n"), 2;
+			break;
 		case 'N':
 			o->frame_records = (int)strtol(optarg, &end, 10);
 			if (*end || o->frame_records < 1 || o->frame_records > 100)
@@ -735,6 +749,10 @@ static int setup(struct sim *s, const struct options *o)
 	simws_config_default(&wc, o->env);
 	wc.seed = o->seed;
 	wc.frame_records = o->frame_records;
+	if (o->ping_ms > 0) { /* a silent client is dropped after three missed pings */
+		wc.ping_interval_ms = o->ping_ms;
+		wc.ping_timeout_ms = 3 * o->ping_ms;
+	}
 	if (simauth_new(&ac, &s->accts, &s->auth) != KE_OK || simrate_new(&rc, s->accts.n, &s->rate) != KE_OK ||
 	    simvenue_new(&vc, &s->venue) != KE_OK)
 		return fprintf(stderr, "kis-sim: cannot set up the simulator\n"), 2;

@@ -808,13 +808,72 @@ static void test_endpoints_over_http(void **state)
 	stop_server(&s);
 }
 
+/* PINGPONG over the socket: answered by an echo the session lives on; left
+ * unanswered it is dropped. Then a garbage data frame from the fault. */
+static void test_pingpong_and_garbage(void **state)
+{
+	(void)state;
+	const char *extra[] = {"--ping-ms", "150", NULL};
+	struct server s;
+	start_server_with(&s, "mock", "1", "2026-03-02T09:00", extra);
+	char approval[64];
+	get_approval_key(&s, approval, sizeof(approval));
+	int fd = ws_connect(s.ws_port);
+	subscribe(fd, approval, "H0STCNI9", s.acct.hts_id); /* notices only: no data frames */
+	char *f = ws_recv_text(fd);
+	assert_non_null(f);
+	free(f);
+	for (int pings = 0; pings < 4;) { /* 4 pings answered = 600 ms, past the 450 ms timeout */
+		f = ws_recv_text(fd);
+		assert_non_null(f);
+		if (strstr(f, "\"PINGPONG\"")) {
+			ws_send_text(fd, f);
+			pings++;
+		}
+		free(f);
+	}
+	/* Now silent: the server closes within the timeout (the read returns NULL). */
+	int64_t t0 = (int64_t)time(NULL);
+	while ((f = ws_recv_text(fd)) != NULL)
+		free(f);
+	assert_true((int64_t)time(NULL) - t0 <= 3);
+	close(fd);
+
+	struct http h;
+	request(&s, "/_sim/faults", NULL, "{\"ws\":{\"garbage_every\":1}}", &h);
+	assert_int_equal(h.status, 200);
+	fd = ws_connect(s.ws_port);
+	subscribe(fd, approval, "H0STCNT0", "005930");
+	int garbage = 0;
+	for (int i = 0; i < 200 && !garbage; i++) {
+		f = ws_recv_text(fd);
+		assert_non_null(f);
+		if (strncmp(f, "0|H0STCNT0|", 11) == 0) {
+			int fields = 1;
+			for (const char *p = strchr(f + 11, '|') + 1; *p; p++)
+				fields += *p == '^';
+			garbage = fields % 46 != 0; /* a truncated record */
+		}
+		if (strstr(f, "\"PINGPONG\""))
+			ws_send_text(fd, f);
+		free(f);
+	}
+	assert_true(garbage);
+	close(fd);
+	stop_server(&s);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rest_session),     cmocka_unit_test(test_websocket_feed),
-	    cmocka_unit_test(test_execution_notice), cmocka_unit_test(test_tls),
-	    cmocka_unit_test(test_faults),           cmocka_unit_test(test_endpoints_over_http),
+	    cmocka_unit_test(test_rest_session),
+	    cmocka_unit_test(test_websocket_feed),
+	    cmocka_unit_test(test_execution_notice),
+	    cmocka_unit_test(test_tls),
+	    cmocka_unit_test(test_faults),
+	    cmocka_unit_test(test_endpoints_over_http),
+	    cmocka_unit_test(test_pingpong_and_garbage),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
