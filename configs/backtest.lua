@@ -66,4 +66,20 @@ return {
 		},
 		"strategies/scheduled.lua",
 	},
+	-- The KIS account (live modes and the account commands: kis-engine account, quote,
+	-- order, cancel, token). Credentials never go here: they come from KIS_APP_KEY,
+	-- KIS_APP_SECRET, KIS_ACCOUNT (and KIS_HTS_ID) or the secrets_file. docs/kis-client.md.
+	kis = {
+		env = "mock", -- "mock" (모의투자) or "real"
+		-- base_url = "http://127.0.0.1:29443", -- default: KIS's host for env (kis-sim: loopback)
+		-- ws_url = "ws://127.0.0.1:31000",
+		-- ca_file = "/etc/ssl/private-ca.pem", -- a private CA; verification is never turned off
+		-- secrets_file = "/home/me/.kis/mock.env", -- KEY=VALUE lines, mode 0600
+		-- token_cache_dir = "/home/me/.cache/kis-engine", -- default $XDG_CACHE_HOME/kis-engine
+		rate_per_sec = -1, -- REST calls per second per account; -1: mock 1, real 18
+		order_timeout_ms = 5000, -- after this an order's outcome is unknown (resolved, never re-sent)
+		query_timeout_ms = 10000,
+		poll_ms = 3000, -- order status polling while orders work (default real 1000, mock 3000)
+		hashkey = false, -- true: a /uapi/hashkey call before each order (KIS: optional)
+	},
 }

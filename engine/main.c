@@ -14,6 +14,7 @@
 #include "backtest.h"
 #include "config.h"
 #include "core.h"
+#include "kiscmd.h"
 #include "ktime.h"
 #include "luahost.h"
 #include "report.h"
@@ -66,6 +67,12 @@ static void usage_main(FILE *fp)
 	      "\n"
 	      "commands:\n"
 	      "  backtest   replay CSV data through Lua strategies (kis-engine backtest --help)\n"
+	      "  account    cash, positions and open orders of the KIS account\n"
+	      "  quote      the current price of a symbol\n"
+	      "  order      place an order: order buy|sell SYMBOL QTY [PRICE]\n"
+	      "  cancel     cancel what is left of an order: cancel ORDER_NO\n"
+	      "  token      token --status: the cached access token and approval key\n"
+	      "             (kis-engine account --help for the options of these five)\n"
 	      "  help       this text\n",
 	      fp);
 }
@@ -313,6 +320,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "backtest") == 0)
 		return cmd_backtest(argc - 1, argv + 1);
+	if (kiscmd_is_command(cmd))
+		return kiscmd_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		usage_main(stdout);
 		return 0;

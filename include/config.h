@@ -32,6 +32,22 @@ struct config_fill {
 	int64_t participation_ppm;
 };
 
+/* The kis = { ... } table: where and how the KIS client connects. Never
+ * credentials: those come from the environment or secrets_file. */
+struct config_kis {
+	char env[8];                           /* "mock" (default) or "real" */
+	char base_url[256];                    /* "" = KIS's host (kis-sim: "http://127.0.0.1:29443") */
+	char ws_url[256];                      /* "" = KIS's host */
+	char ca_file[CONFIG_PATH_MAX];         /* private CA bundle */
+	char secrets_file[CONFIG_PATH_MAX];    /* KEY=VALUE file, mode 0600 */
+	char token_cache_dir[CONFIG_PATH_MAX]; /* "" = $XDG_CACHE_HOME/kis-engine */
+	int rate_per_sec;                      /* -1 = the environment's default */
+	int64_t order_timeout_ms;              /* 0 = default */
+	int64_t query_timeout_ms;              /* 0 = default */
+	int64_t poll_ms;                       /* 0 = default */
+	int hashkey;                           /* 1: send a hashkey with orders */
+};
+
 struct engine_config {
 	char path[CONFIG_PATH_MAX]; /* "" when defaults only */
 	struct core_config core;
@@ -46,6 +62,7 @@ struct engine_config {
 	int ndata;
 	int32_t from_day, to_day; /* KST day numbers, -1 = open */
 	char out_dir[CONFIG_PATH_MAX];
+	struct config_kis kis;
 };
 
 void config_defaults(struct engine_config *cfg);

@@ -53,6 +53,9 @@ const char *kis_tokcache_path(const struct kis_tokcache *c);
 /* Take / release the exclusive lock (blocking). Locking twice is KE_ESTATE. */
 int kis_tokcache_lock(struct kis_tokcache *c, char *err, size_t errlen);
 int kis_tokcache_unlock(struct kis_tokcache *c);
+/* The same without waiting: KE_ELIMIT when another process holds it (an
+ * event loop retries on a timer instead of blocking). */
+int kis_tokcache_trylock(struct kis_tokcache *c, char *err, size_t errlen);
 
 /* The cached token if it expires more than margin_ms after now_ms: KE_OK
  * with token (tokcap bytes) and *expires_ms (may be NULL) filled.

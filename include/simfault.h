@@ -11,14 +11,16 @@
  *   { "rest": { "delay_ms": 0,
  *               "http500":  { "probability": 0.0, "next": 0, "paths": ["/uapi/..."] },
  *               "egw00201": { "probability": 0.0, "next": 0, "paths": [...] },
- *               "no_answer": { "probability": 0.0, "next": 0, "paths": [...] } },
+ *               "no_answer": { "probability": 0.0, "next": 0, "paths": [...] },
+ *               "lost_request": { "probability": 0.0, "next": 0, "paths": [...] } },
  *     "ws":   { "drop_after_frames": 0, "drop_at": "2026-03-02T10:00:00", "garbage_every": 0,
  *               "malformed_json_next": 0 },
  *     "tokens": { "expire_now": false } }
  * "next": N fires on each of the next N matching calls; "probability" then
  * applies to later ones (draws from the seeded generator); "paths" limits a
  * fault to requests whose path starts with one of the prefixes (none: all
- * /uapi/ paths).
+ * /uapi/ paths). At most one REST fault fires per request, tried in the
+ * order lost_request, no_answer, http500, egw00201.
  */
 #ifndef SIMFAULT_H
 #define SIMFAULT_H
@@ -35,10 +37,15 @@ enum simfault_rest {
 	SIMFAULT_HTTP500,   /* answer HTTP 500 with an error envelope instead of handling */
 	SIMFAULT_EGW00201,  /* answer the rate-limit error instead of handling */
 	SIMFAULT_NO_ANSWER, /* handle the request (an order reaches the venue) but never answer */
+	/* Swallow the request: neither handle it (no order reaches the venue,
+	 * no request or rate-limit count moves) nor answer it; the client sees
+	 * a timeout. */
+	SIMFAULT_LOST_REQUEST,
 };
 
 struct simfault_counters {
-	uint64_t delayed, http500, egw00201, no_answer, ws_dropped, ws_garbage, ws_bad_json, tokens_expired;
+	uint64_t delayed, http500, egw00201, no_answer, lost_request;
+	uint64_t ws_dropped, ws_garbage, ws_bad_json, tokens_expired;
 };
 
 struct simfault;

@@ -187,7 +187,8 @@ const char *kis_tokcache_path(const struct kis_tokcache *c)
 	return c ? c->path : "";
 }
 
-static int take_lock(const struct kis_tokcache *c, int *fd_out, char *err, size_t errlen)
+/* wait 0: KE_ELIMIT at once when another process holds the lock. */
+static int take_lock_how(const struct kis_tokcache *c, int *fd_out, int wait, char *err, size_t errlen)
 {
 	int fd = open(c->lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -197,15 +198,24 @@ static int take_lock(const struct kis_tokcache *c, int *fd_out, char *err, size_
 		close(fd);
 		return fail(err, errlen, KE_EIO, "cannot chmod 0600 %s: %s", c->lock_path, strerror(e));
 	}
-	while (flock(fd, LOCK_EX) != 0) {
+	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EINTR)
 			continue;
 		int e = errno;
+		if (!wait && e == EWOULDBLOCK) {
+			close(fd);
+			return fail(err, errlen, KE_ELIMIT, "%s is locked by another process", c->lock_path);
+		}
 		close(fd);
 		return fail(err, errlen, KE_EIO, "cannot lock %s: %s", c->lock_path, strerror(e));
 	}
 	*fd_out = fd;
 	return KE_OK;
+}
+
+static int take_lock(const struct kis_tokcache *c, int *fd_out, char *err, size_t errlen)
+{
+	return take_lock_how(c, fd_out, 1, err, errlen);
 }
 
 /* Closing the descriptor drops the flock. */
@@ -224,6 +234,15 @@ int kis_tokcache_lock(struct kis_tokcache *c, char *err, size_t errlen)
 	if (c->lock_fd >= 0)
 		return fail(err, errlen, KE_ESTATE, "token cache: already locked");
 	return take_lock(c, &c->lock_fd, err, errlen);
+}
+
+int kis_tokcache_trylock(struct kis_tokcache *c, char *err, size_t errlen)
+{
+	if (!c)
+		return fail(err, errlen, KE_EINVAL, "token cache: no cache");
+	if (c->lock_fd >= 0)
+		return fail(err, errlen, KE_ESTATE, "token cache: already locked");
+	return take_lock_how(c, &c->lock_fd, 0, err, errlen);
 }
 
 int kis_tokcache_unlock(struct kis_tokcache *c)

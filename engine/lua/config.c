@@ -28,6 +28,8 @@ void config_defaults(struct engine_config *cfg)
 	cfg->seed = 1;
 	cfg->from_day = -1;
 	cfg->to_day = -1;
+	memcpy(cfg->kis.env, "mock", 5);
+	cfg->kis.rate_per_sec = -1;
 }
 
 void config_free(struct engine_config *cfg)
@@ -205,6 +207,48 @@ static void read_fill(lua_State *L, const struct walk *w, struct config_fill *f)
 	lua_pop(L, 1);
 }
 
+static void read_kis(lua_State *L, const struct walk *w, struct config_kis *k)
+{
+	static const char *const keys[] = {
+	    "env",          "base_url",         "ws_url",           "ca_file", "secrets_file", "token_cache_dir",
+	    "rate_per_sec", "order_timeout_ms", "query_timeout_ms", "poll_ms", "hashkey",      NULL};
+	if (!lua_istable(L, -1))
+		fail(L, w, "kis", "must be a table");
+	int t = lua_gettop(L);
+	check_keys(L, w, t, "kis", keys);
+	if (get(L, t, "env")) {
+		const char *v = read_str(L, w, "kis.env");
+		if (strcmp(v, "mock") != 0 && strcmp(v, "real") != 0)
+			fail(L, w, "kis.env", "must be \"mock\" or \"real\"");
+		copy_str(L, w, "kis.env", k->env, sizeof(k->env));
+	}
+	if (get(L, t, "base_url"))
+		copy_str(L, w, "kis.base_url", k->base_url, sizeof(k->base_url));
+	if (get(L, t, "ws_url"))
+		copy_str(L, w, "kis.ws_url", k->ws_url, sizeof(k->ws_url));
+	if (get(L, t, "ca_file"))
+		copy_str(L, w, "kis.ca_file", k->ca_file, sizeof(k->ca_file));
+	if (get(L, t, "secrets_file"))
+		copy_str(L, w, "kis.secrets_file", k->secrets_file, sizeof(k->secrets_file));
+	if (get(L, t, "token_cache_dir"))
+		copy_str(L, w, "kis.token_cache_dir", k->token_cache_dir, sizeof(k->token_cache_dir));
+	if (get(L, t, "rate_per_sec"))
+		k->rate_per_sec = (int)read_int(L, w, "kis.rate_per_sec", -1, 10000);
+	if (get(L, t, "order_timeout_ms"))
+		k->order_timeout_ms = read_int(L, w, "kis.order_timeout_ms", 100, 600000);
+	if (get(L, t, "query_timeout_ms"))
+		k->query_timeout_ms = read_int(L, w, "kis.query_timeout_ms", 100, 600000);
+	if (get(L, t, "poll_ms"))
+		k->poll_ms = read_int(L, w, "kis.poll_ms", 100, 3600000);
+	if (get(L, t, "hashkey")) {
+		if (!lua_isboolean(L, -1))
+			fail(L, w, "kis.hashkey", "must be true or false");
+		k->hashkey = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
 /* A deterministic serializer for params (keys sorted), run inside the
  * config state; the strategy's own state evaluates its output. */
 static const char serializer[] =
@@ -373,19 +417,11 @@ static int cfg_walk(lua_State *L)
 {
 	struct walk *w = lua_touserdata(L, 2);
 	struct engine_config *cfg = w->cfg;
-	static const char *const keys[] = {"cash",
-	                                   "fees",
-	                                   "market_buy_reserve",
-	                                   "reserve_ticks",
-	                                   "fill",
-	                                   "risk",
-	                                   "lua",
-	                                   "strategies",
-	                                   "data",
-	                                   "from",
-	                                   "to",
-	                                   "out",
-	                                   NULL};
+	static const char *const keys[] = {"cash",          "fees",       "market_buy_reserve",
+	                                   "reserve_ticks", "fill",       "risk",
+	                                   "lua",           "strategies", "data",
+	                                   "from",          "to",         "out",
+	                                   "kis",           NULL};
 	if (!lua_istable(L, 1))
 		return luaL_error(L, "%s: the config file must return a table (it returned a %s)", w->file,
 		                  luaL_typename(L, 1));
@@ -418,6 +454,8 @@ static int cfg_walk(lua_State *L)
 		cfg->to_day = read_date(L, w, "to");
 	if (get(L, 1, "out"))
 		copy_str(L, w, "out", cfg->out_dir, sizeof(cfg->out_dir));
+	if (get(L, 1, "kis"))
+		read_kis(L, w, &cfg->kis);
 	if (get(L, 1, "data")) {
 		int n = list_len(L, w, "data");
 		if (n > CONFIG_MAX_DATA)

@@ -31,11 +31,14 @@
 /* Largest integer a JSON number (an IEEE double in cJSON) holds exactly. */
 #define JSON_INT_MAX 9007199254740992.0
 
-/* Priority order: an order taken but never answered hides a request from
- * the client entirely, so it outranks the answered failures. */
-enum { RF_NO_ANSWER, RF_HTTP500, RF_EGW00201, RF_COUNT };
-static const char *const rf_name[RF_COUNT] = {"no_answer", "http500", "egw00201"};
-static const enum simfault_rest rf_kind[RF_COUNT] = {SIMFAULT_NO_ANSWER, SIMFAULT_HTTP500, SIMFAULT_EGW00201};
+/* Priority order: a request never answered is hidden from the client
+ * entirely, so both unanswered faults outrank the answered failures; of
+ * the two, the one that leaves no trace anywhere (lost_request) goes first,
+ * so a test asking for it gets it whatever else it switched on. */
+enum { RF_LOST_REQUEST, RF_NO_ANSWER, RF_HTTP500, RF_EGW00201, RF_COUNT };
+static const char *const rf_name[RF_COUNT] = {"lost_request", "no_answer", "http500", "egw00201"};
+static const enum simfault_rest rf_kind[RF_COUNT] = {SIMFAULT_LOST_REQUEST, SIMFAULT_NO_ANSWER, SIMFAULT_HTTP500,
+                                                     SIMFAULT_EGW00201};
 
 struct restfault {
 	double probability;
@@ -234,7 +237,7 @@ static int parse_restfault(struct parser *ps, const cJSON *obj, int which, struc
 
 static int parse_rest(struct parser *ps, const cJSON *rest, struct settings *s)
 {
-	static const char *const keys[] = {"delay_ms", "http500", "egw00201", "no_answer"};
+	static const char *const keys[] = {"delay_ms", "http500", "egw00201", "no_answer", "lost_request"};
 	int rc = check_keys(ps, rest, "rest", keys, KE_ARRAY_LEN(keys));
 	if (rc != KE_OK)
 		return rc;
@@ -479,6 +482,7 @@ enum simfault_rest simfault_rest(struct simfault *f, const char *path, int64_t *
 	if (fired < 0)
 		return SIMFAULT_NONE;
 	switch (fired) {
+	case RF_LOST_REQUEST: f->c.lost_request++; break;
 	case RF_NO_ANSWER: f->c.no_answer++; break;
 	case RF_HTTP500: f->c.http500++; break;
 	default: f->c.egw00201++; break;
@@ -594,7 +598,7 @@ static cJSON *settings_json(const struct settings *s)
 	if (!cJSON_AddNumberToObject(rest, "delay_ms", (double)s->delay_ms))
 		goto oom;
 	/* In the header's order rather than priority order. */
-	static const int order[] = {RF_HTTP500, RF_EGW00201, RF_NO_ANSWER};
+	static const int order[] = {RF_HTTP500, RF_EGW00201, RF_NO_ANSWER, RF_LOST_REQUEST};
 	for (size_t k = 0; k < KE_ARRAY_LEN(order); k++) {
 		const struct restfault *rf = &s->rf[order[k]];
 		cJSON *o = cJSON_AddObjectToObject(rest, rf_name[order[k]]);
@@ -650,10 +654,10 @@ void simfault_dump(const struct simfault *f, struct cJSON *root)
 	const struct {
 		const char *name;
 		uint64_t v;
-	} cnt[] = {{"delayed", c->delayed},         {"http500", c->http500},
-	           {"egw00201", c->egw00201},       {"no_answer", c->no_answer},
-	           {"ws_dropped", c->ws_dropped},   {"ws_garbage", c->ws_garbage},
-	           {"ws_bad_json", c->ws_bad_json}, {"tokens_expired", c->tokens_expired}};
+	} cnt[] = {
+	    {"delayed", c->delayed},       {"http500", c->http500},           {"egw00201", c->egw00201},
+	    {"no_answer", c->no_answer},   {"lost_request", c->lost_request}, {"ws_dropped", c->ws_dropped},
+	    {"ws_garbage", c->ws_garbage}, {"ws_bad_json", c->ws_bad_json},   {"tokens_expired", c->tokens_expired}};
 	cJSON *co = cJSON_AddObjectToObject(o, "counters");
 	cJSON *pend = cJSON_AddObjectToObject(o, "pending");
 	int ok = co != NULL && pend != NULL;
@@ -664,6 +668,7 @@ void simfault_dump(const struct simfault *f, struct cJSON *root)
 	ok = ok && cJSON_AddNumberToObject(pend, "http500_next", (double)f->next_left[RF_HTTP500]) &&
 	     cJSON_AddNumberToObject(pend, "egw00201_next", (double)f->next_left[RF_EGW00201]) &&
 	     cJSON_AddNumberToObject(pend, "no_answer_next", (double)f->next_left[RF_NO_ANSWER]) &&
+	     cJSON_AddNumberToObject(pend, "lost_request_next", (double)f->next_left[RF_LOST_REQUEST]) &&
 	     cJSON_AddNumberToObject(pend, "malformed_json_next", (double)f->bad_json_left) &&
 	     cJSON_AddBoolToObject(pend, "drop_at", f->set.has_drop_at && !f->drop_at_fired) &&
 	     cJSON_AddBoolToObject(pend, "expire_now", f->expire_pending);

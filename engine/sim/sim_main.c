@@ -511,7 +511,12 @@ static int respond(struct lws *wsi, struct http_pss *p, struct sim *s)
 		                  "{\"rt_cd\":\"1\",\"msg_cd\":\"SIM00413\",\"msg1\":\"request body too large\"}");
 	} else if (p->is_post && strcmp(p->path, "/_sim/faults") == 0) {
 		rc = faults_endpoint(s, p, &p->resp);
-	} else if ((fault = simfault_rest(s->faults, p->path, &delay)) == SIMFAULT_HTTP500) {
+	} else if ((fault = simfault_rest(s->faults, p->path, &delay)) == SIMFAULT_LOST_REQUEST) {
+		/* Swallowed: never handled (no order, no rate or request count)
+		 * and never answered, so the client sees a timeout as for no_answer. */
+		rc = KE_OK;
+		answer = 0;
+	} else if (fault == SIMFAULT_HTTP500) {
 		rc = own_response(
 		    &p->resp, 500,
 		    "{\"rt_cd\":\"1\",\"msg_cd\":\"SIM00500\",\"msg1\":\"kis-sim fault: internal server error\"}");
@@ -632,7 +637,7 @@ static void usage(FILE *fp)
 	fputs("usage: kis-sim --data FILE.csv [--data ...] [--speed 1|N|max] [--start YYYY-MM-DDTHH:MM]\n"
 	      "               [--rest-port 29443] [--ws-port 31000] [--env mock|real] [--accounts FILE]\n"
 	      "               [--seed N] [--tls CERT KEY] [--rate N] [--faults FILE]\n"
-	      "               [--frame-records N] [--ping-ms N]\n"
+	      "               [--frame-records N] [--ping-ms N] [--token-throttle-ms N]\n"
 	      "\n"
 	      "Serves the KIS Open API (REST and WebSocket) on 127.0.0.1 over the replayed data;\n"
 	      "docs/kis-sim.md describes every option, the accounts file and what is modelled.\n"
@@ -654,26 +659,20 @@ struct options {
 	int frame_records;              /* most records per data frame */
 	int64_t ping_ms;                /* PINGPONG interval; 0: the module's default */
 	int rate;                       /* REST requests per second per account; -1: the env's default */
+	int64_t token_throttle_ms;      /* -1: KIS's minute */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},
-	    {"speed", required_argument, NULL, 's'},
-	    {"start", required_argument, NULL, 'S'},
-	    {"rest-port", required_argument, NULL, 'r'},
-	    {"ws-port", required_argument, NULL, 'w'},
-	    {"env", required_argument, NULL, 'e'},
-	    {"accounts", required_argument, NULL, 'a'},
-	    {"seed", required_argument, NULL, 'x'},
-	    {"tls", required_argument, NULL, 't'},
-	    {"rate", required_argument, NULL, 'R'},
-	    {"faults", required_argument, NULL, 'F'},
-	    {"frame-records", required_argument, NULL, 'N'},
-	    {"ping-ms", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"data", required_argument, NULL, 'd'},     {"speed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},    {"rest-port", required_argument, NULL, 'r'},
+	    {"ws-port", required_argument, NULL, 'w'},  {"env", required_argument, NULL, 'e'},
+	    {"accounts", required_argument, NULL, 'a'}, {"seed", required_argument, NULL, 'x'},
+	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
+	    {"faults", required_argument, NULL, 'F'},   {"frame-records", required_argument, NULL, 'N'},
+	    {"ping-ms", required_argument, NULL, 'P'},  {"token-throttle-ms", required_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->speed = 1;
@@ -682,6 +681,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->env = SIMACCT_MOCK;
 	o->seed = 1;
 	o->rate = -1;
+	o->token_throttle_ms = -1;
 	o->frame_records = 100;
 	int c;
 	char *end;
@@ -747,6 +747,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (*end || o->ping_ms < 10 || o->ping_ms > 3600000)
 				return fprintf(stderr, "kis-sim: --ping-ms wants 10 to 3600000\n"), 2;
 			break;
+		case 'T':
+			o->token_throttle_ms = strtoll(optarg, &end, 10);
+			if (*end || o->token_throttle_ms < 0 || o->token_throttle_ms > 3600000)
+				return fprintf(stderr, "kis-sim: --token-throttle-ms wants 0 to 3600000\n"), 2;
+			break;
 		case 'N':
 			o->frame_records = (int)strtol(optarg, &end, 10);
 			if (*end || o->frame_records < 1 || o->frame_records > 100)
@@ -779,6 +784,8 @@ static int setup(struct sim *s, const struct options *o)
 	struct simauth_config ac;
 	simauth_config_default(&ac, o->env);
 	ac.seed = o->seed;
+	if (o->token_throttle_ms >= 0)
+		ac.token_throttle_ms = o->token_throttle_ms; /* tests of EGW00133 without a minute's wait */
 	struct simrate_config rc;
 	simrate_config_default(&rc, o->env);
 	if (o->rate >= 0)

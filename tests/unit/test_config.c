@@ -291,6 +291,35 @@ static void test_wrong_types(void **state)
 	expect_error(CFG("string_number.lua"), KE_EINVAL, ": cash: must be a whole number", NULL);
 }
 
+static void test_kis_section(void **state)
+{
+	(void)state;
+	struct engine_config *cfg = new_cfg();
+	char err[2048];
+	config_defaults(cfg);
+	/* Defaults: the mock environment, KIS's hosts, the environment's rate. */
+	assert_string_equal(cfg->kis.env, "mock");
+	assert_string_equal(cfg->kis.base_url, "");
+	assert_int_equal(cfg->kis.rate_per_sec, -1);
+	assert_int_equal(load(CFG("kis_full.lua"), cfg, err, sizeof(err)), KE_OK);
+	assert_string_equal(cfg->kis.env, "real");
+	assert_string_equal(cfg->kis.base_url, "http://127.0.0.1:29443");
+	assert_string_equal(cfg->kis.ws_url, "ws://127.0.0.1:31000");
+	assert_string_equal(cfg->kis.ca_file, "/etc/kis/ca.pem");
+	assert_string_equal(cfg->kis.secrets_file, "/etc/kis/secrets.env");
+	assert_string_equal(cfg->kis.token_cache_dir, "/var/cache/kis");
+	assert_int_equal(cfg->kis.rate_per_sec, 5);
+	assert_int_equal(cfg->kis.order_timeout_ms, 3000);
+	assert_int_equal(cfg->kis.query_timeout_ms, 8000);
+	assert_int_equal(cfg->kis.poll_ms, 1500);
+	assert_int_equal(cfg->kis.hashkey, 1);
+	free_cfg(cfg);
+	expect_error(CFG("kis_bad_env.lua"), KE_EINVAL, ": kis.env: must be \"mock\" or \"real\"", NULL);
+	/* Credentials have no key here: they belong in the environment or a 0600 file. */
+	expect_error(CFG("kis_unknown.lua"), KE_EINVAL, ": kis.app_key: unknown key", NULL);
+	expect_error(CFG("kis_bad_hashkey.lua"), KE_EINVAL, ": kis.hashkey: must be true or false", NULL);
+}
+
 static void test_bad_dates(void **state)
 {
 	(void)state;
@@ -353,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_keys),
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_bad_dates),
+	    cmocka_unit_test(test_kis_section),
 	    cmocka_unit_test(test_participation_range),
 	    cmocka_unit_test(test_strategies_not_a_list),
 	    cmocka_unit_test(test_params_function),

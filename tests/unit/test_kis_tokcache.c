@@ -235,6 +235,17 @@ static void test_corrupt_and_args(void **state)
 	assert_int_equal(kis_tokcache_lookup(c, NOW, 0, tok, sizeof tok, NULL, err, sizeof err), KE_OK);
 	assert_int_equal(kis_tokcache_unlock(c), KE_OK);
 	assert_int_equal(kis_tokcache_unlock(c), KE_ESTATE);
+	/* trylock: a second holder of the same file (another open, as another
+	 * process would be) is refused at once instead of waiting. */
+	struct kis_tokcache *other = open_cache(f->sub, "mock", KEY);
+	assert_int_equal(kis_tokcache_trylock(c, err, sizeof err), KE_OK);
+	assert_int_equal(kis_tokcache_trylock(c, err, sizeof err), KE_ESTATE);
+	assert_int_equal(kis_tokcache_trylock(other, err, sizeof err), KE_ELIMIT);
+	assert_non_null(strstr(err, "locked by another process"));
+	assert_int_equal(kis_tokcache_unlock(c), KE_OK);
+	assert_int_equal(kis_tokcache_trylock(other, err, sizeof err), KE_OK);
+	assert_int_equal(kis_tokcache_unlock(other), KE_OK);
+	kis_tokcache_close(other);
 	kis_tokcache_close(c);
 
 	struct kis_tokcache *x = NULL;

@@ -1,7 +1,8 @@
 /*
  * test_simfault.c - kis-sim's fault injection: the faults document, the
- * REST decisions (next counts, probabilities, priority, paths, delay), the
- * WebSocket faults, token expiry, counters and the /_sim/state dump.
+ * REST decisions (next counts, probabilities, priority, paths, delay; the
+ * lost_request fault on its own), the WebSocket faults, token expiry,
+ * counters and the /_sim/state dump.
  *
  * Fixtures are tests/data/sim/faults_*.json; the one-key mistakes are the
  * table in test_bad_documents, each refused with a message naming the key.
@@ -29,6 +30,7 @@
 #define ORDER_CASH "/uapi/domestic-stock/v1/trading/order-cash"
 #define BALANCE    "/uapi/domestic-stock/v1/trading/inquire-balance"
 #define PRICE      "/uapi/domestic-stock/v1/quotations/inquire-price"
+#define RVSECNCL   "/uapi/domestic-stock/v1/trading/order-rvsecncl"
 
 /*
  * 2026-03-02T10:00:00 KST = 2026-03-02T01:00:00Z.
@@ -179,6 +181,13 @@ static void test_bad_documents(void **state)
 	    {"{\"rest\":{\"no_answer\":{\"paths\":[\"/uapi/\",3]}}}", "rest.no_answer.paths[1]: "},
 	    {"{\"rest\":{\"no_answer\":{\"paths\":[\"/a\"],\"paths\":[\"/b\"]}}}",
 	     "rest.no_answer.paths: key given twice"},
+	    {"{\"rest\":{\"lost_request\":{\"probability\":1.5}}}", "rest.lost_request.probability: "},
+	    {"{\"rest\":{\"lost_request\":{\"nxt\":1}}}", "rest.lost_request.nxt: unknown key"},
+	    {"{\"rest\":{\"lost_request\":{\"next\":-1}}}", "rest.lost_request.next: "},
+	    {"{\"rest\":{\"lost_request\":{\"paths\":[]}}}", "rest.lost_request.paths: "},
+	    {"{\"rest\":{\"lost_request\":{\"paths\":[\"uapi/\"]}}}", "rest.lost_request.paths[0]: "},
+	    {"{\"rest\":{\"lost_request\":true}}", "rest.lost_request: "},
+	    {"{\"rest\":{\"lost\":{\"next\":1}}}", "rest.lost: unknown key"},
 	    {"{\"rest\":{\"delay_ms\":-5}}", "rest.delay_ms: "},
 	    {"{\"rest\":{\"delay_ms\":true}}", "rest.delay_ms: "},
 	    {"{\"rest\":{\"timeout\":1}}", "rest.timeout: unknown key"},
@@ -417,6 +426,135 @@ static void test_delay(void **state)
 	simfault_free(f);
 }
 
+/* ---- lost_request ---- */
+
+static void test_lost_request_file(void **state)
+{
+	(void)state;
+	struct simfault *f = make(1, NULL);
+	char err[256];
+	assert_int_equal(simfault_load(f, SIMDATA "faults_lost_request.json", err, sizeof(err)), KE_OK);
+	cJSON *root;
+	const cJSON *l = at(dump(f, &root), "settings", "rest", "lost_request");
+	assert_true(num(l, "next", NULL, NULL) == 2);
+	assert_true(num(l, "probability", NULL, NULL) == 0);
+	const cJSON *p = at(l, "paths", NULL, NULL);
+	assert_int_equal(cJSON_GetArraySize(p), 2);
+	assert_string_equal(cJSON_GetArrayItem(p, 0)->valuestring, ORDER_CASH);
+	assert_string_equal(cJSON_GetArrayItem(p, 1)->valuestring, RVSECNCL);
+	cJSON_Delete(root);
+
+	/* lost_request's 2 on its two paths; the price path is outside them,
+	 * so no_answer's 1 (every /uapi/ path) takes it; once both counts are
+	 * used up, http500 at probability 1 on trading paths only. */
+	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_LOST_REQUEST);
+	assert_int_equal(simfault_rest(f, PRICE, NULL), SIMFAULT_NO_ANSWER);
+	assert_int_equal(simfault_rest(f, RVSECNCL, NULL), SIMFAULT_LOST_REQUEST);
+	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_HTTP500);
+	assert_int_equal(simfault_rest(f, PRICE, NULL), SIMFAULT_NONE);
+	struct simfault_counters c;
+	simfault_counters(f, &c);
+	assert_int_equal(c.lost_request, 2);
+	assert_int_equal(c.no_answer, 1);
+	assert_int_equal(c.http500, 1);
+	assert_int_equal(c.egw00201, 0);
+	const cJSON *pend = at(dump(f, &root), "pending", NULL, NULL);
+	assert_true(num(pend, "lost_request_next", NULL, NULL) == 0); /* 2 - 2 */
+	assert_true(num(pend, "no_answer_next", NULL, NULL) == 0);    /* 1 - 1 */
+	cJSON_Delete(root);
+	simfault_free(f);
+}
+
+static void test_lost_request_priority(void **state)
+{
+	(void)state;
+	/* "next" counts: lost_request first of all four, whatever the
+	 * document's order (here the reverse). */
+	struct simfault *f = make(3, "{\"rest\":{\"egw00201\":{\"next\":1},\"http500\":{\"next\":1},"
+	                             "\"no_answer\":{\"next\":1},\"lost_request\":{\"next\":1}}}");
+	static const enum simfault_rest want[] = {SIMFAULT_LOST_REQUEST, SIMFAULT_NO_ANSWER, SIMFAULT_HTTP500,
+	                                          SIMFAULT_EGW00201, SIMFAULT_NONE};
+	for (size_t i = 0; i < KE_ARRAY_LEN(want); i++)
+		assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), want[i]);
+
+	/* Probability 1 for all four: lost_request every time. */
+	configure_ok(f, "{\"rest\":{\"egw00201\":{\"probability\":1},\"http500\":{\"probability\":1},"
+	                "\"no_answer\":{\"probability\":1},\"lost_request\":{\"probability\":1}}}");
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(simfault_rest(f, PRICE, NULL), SIMFAULT_LOST_REQUEST);
+
+	/* A "next" of a later fault still goes before lost_request's probability. */
+	configure_ok(f, "{\"rest\":{\"lost_request\":{\"probability\":1},\"no_answer\":{\"next\":1}}}");
+	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_NO_ANSWER);
+	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_LOST_REQUEST);
+
+	struct simfault_counters c;
+	simfault_counters(f, &c);
+	assert_int_equal(c.lost_request, 12); /* 1 + 10 + 1 */
+	assert_int_equal(c.no_answer, 2);     /* 1 + 1 */
+	assert_int_equal(c.http500, 1);
+	assert_int_equal(c.egw00201, 1);
+	assert_int_equal(c.delayed, 0);
+	simfault_free(f);
+}
+
+static void test_lost_request_probability(void **state)
+{
+	(void)state;
+	/* Both unanswered faults at 0.3 on one path: lost_request draws
+	 * first, no_answer only when lost_request did not fire. */
+	struct simfault *f = make(42, "{\"rest\":{\"no_answer\":{\"probability\":0.3},"
+	                              "\"lost_request\":{\"probability\":0.3}}}");
+	int lost = 0, unanswered = 0;
+	for (int i = 0; i < 1000; i++) {
+		enum simfault_rest r = simfault_rest(f, ORDER_CASH, NULL);
+		assert_true(r == SIMFAULT_NONE || r == SIMFAULT_LOST_REQUEST || r == SIMFAULT_NO_ANSWER);
+		lost += r == SIMFAULT_LOST_REQUEST;
+		unanswered += r == SIMFAULT_NO_ANSWER;
+	}
+	/* lost: Binomial(1000, 0.3), mean 300, sd 14.5 -> 240..360 (about 4 sd).
+	 * no_answer: 0.7 * 0.3 = 0.21 per call, mean 210, sd
+	 * sqrt(1000 * 0.21 * 0.79) = 12.9 -> 155..265 (about 4 sd). */
+	assert_in_range(lost, 240, 360);
+	assert_in_range(unanswered, 155, 265);
+	struct simfault_counters c;
+	simfault_counters(f, &c);
+	assert_int_equal(c.lost_request, (uint64_t)lost);
+	assert_int_equal(c.no_answer, (uint64_t)unanswered);
+	simfault_free(f);
+}
+
+static void test_lost_request_paths(void **state)
+{
+	(void)state;
+	struct simfault *f =
+	    make(5, "{\"rest\":{\"lost_request\":{\"probability\":1,\"paths\":[\"" ORDER_CASH "\"]}}}");
+	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_LOST_REQUEST);
+	assert_int_equal(simfault_rest(f, ORDER_CASH "?x=1", NULL), SIMFAULT_LOST_REQUEST);
+	assert_int_equal(simfault_rest(f, BALANCE, NULL), SIMFAULT_NONE);
+	assert_int_equal(simfault_rest(f, RVSECNCL, NULL), SIMFAULT_NONE);
+	assert_int_equal(simfault_rest(f, "/oauth2/tokenP", NULL), SIMFAULT_NONE);
+
+	/* Default paths: every /uapi/ path and nothing else. */
+	configure_ok(f, "{\"rest\":{\"lost_request\":{\"next\":3}}}");
+	assert_int_equal(simfault_rest(f, "/oauth2/tokenP", NULL), SIMFAULT_NONE);
+	assert_int_equal(simfault_rest(f, BALANCE, NULL), SIMFAULT_LOST_REQUEST);
+
+	/* Even on "/", kis-sim's own endpoints are never lost. */
+	configure_ok(f, "{\"rest\":{\"lost_request\":{\"next\":3,\"paths\":[\"/\"]}}}");
+	assert_int_equal(simfault_rest(f, "/_sim/faults", NULL), SIMFAULT_NONE);
+	assert_int_equal(simfault_rest(f, "/_sim/state", NULL), SIMFAULT_NONE);
+	assert_int_equal(simfault_rest(f, "/oauth2/tokenP", NULL), SIMFAULT_LOST_REQUEST);
+	cJSON *root;
+	/* Only the matching call used the count: 3 - 1 = 2 left. */
+	assert_true(num(dump(f, &root), "pending", "lost_request_next", NULL) == 2);
+	cJSON_Delete(root);
+	struct simfault_counters c;
+	simfault_counters(f, &c);
+	assert_int_equal(c.lost_request, 4); /* order-cash twice, balance, tokenP */
+	simfault_free(f);
+}
+
 /* ---- WebSocket and tokens ---- */
 
 static void test_ws_drop_after_frames(void **state)
@@ -595,7 +733,8 @@ static void test_reconfigure_replaces(void **state)
 static void test_dump(void **state)
 {
 	(void)state;
-	struct simfault *f = make(1, "{\"rest\":{\"delay_ms\":20,\"no_answer\":{\"next\":3,\"probability\":0.5}},"
+	struct simfault *f = make(1, "{\"rest\":{\"delay_ms\":20,\"no_answer\":{\"next\":3,\"probability\":0.5},"
+	                             "\"lost_request\":{\"next\":4,\"probability\":0.25,\"paths\":[\"/uapi/x\"]}},"
 	                             "\"ws\":{\"drop_at\":\"2026-03-02T10:00:00.250\",\"malformed_json_next\":2},"
 	                             "\"tokens\":{\"expire_now\":true}}");
 	assert_int_equal(simfault_rest(f, ORDER_CASH, NULL), SIMFAULT_NO_ANSWER);
@@ -610,22 +749,27 @@ static void test_dump(void **state)
 	assert_true(num(s, "rest", "no_answer", "next") == 3); /* as configured */
 	assert_true(num(s, "rest", "http500", "probability") == 0);
 	assert_true(num(s, "rest", "http500", "next") == 0);
+	assert_true(num(s, "rest", "lost_request", "next") == 4);
+	assert_true(num(s, "rest", "lost_request", "probability") == 0.25);
+	assert_string_equal(cJSON_GetArrayItem(at(s, "rest", "lost_request", "paths"), 0)->valuestring, "/uapi/x");
 	assert_true(num(s, "ws", "drop_after_frames", NULL) == 0);
 	assert_string_equal(at(s, "ws", "drop_at", NULL)->valuestring, "2026-03-02T10:00:00.250");
 	assert_true(num(s, "ws", "malformed_json_next", NULL) == 2);
 	assert_true(cJSON_IsTrue(at(s, "tokens", "expire_now", NULL)));
 	const cJSON *c = at(o, "counters", NULL, NULL);
-	assert_int_equal(cJSON_GetArraySize(c), 8);
+	assert_int_equal(cJSON_GetArraySize(c), 9);
 	assert_true(num(c, "delayed", NULL, NULL) == 1);
 	assert_true(num(c, "no_answer", NULL, NULL) == 1);
 	assert_true(num(c, "http500", NULL, NULL) == 0);
 	assert_true(num(c, "egw00201", NULL, NULL) == 0);
+	assert_true(num(c, "lost_request", NULL, NULL) == 0); /* order-cash is outside /uapi/x */
 	assert_true(num(c, "ws_dropped", NULL, NULL) == 0);
 	assert_true(num(c, "ws_garbage", NULL, NULL) == 0);
 	assert_true(num(c, "ws_bad_json", NULL, NULL) == 1);
 	assert_true(num(c, "tokens_expired", NULL, NULL) == 1);
 	const cJSON *p = at(o, "pending", NULL, NULL);
 	assert_true(num(p, "no_answer_next", NULL, NULL) == 2); /* 3 - 1 */
+	assert_true(num(p, "lost_request_next", NULL, NULL) == 4);
 	assert_true(num(p, "malformed_json_next", NULL, NULL) == 1);
 	assert_true(cJSON_IsFalse(at(p, "expire_now", NULL, NULL)));
 	assert_true(cJSON_IsTrue(at(p, "drop_at", NULL, NULL)));
@@ -665,6 +809,7 @@ static void test_null_args(void **state)
 	memset(&c, 0xff, sizeof(c));
 	simfault_counters(NULL, &c);
 	assert_int_equal(c.http500, 0);
+	assert_int_equal(c.lost_request, 0);
 	simfault_free(NULL);
 
 	struct simfault *f = make(1, NULL);
@@ -689,6 +834,10 @@ int main(void)
 	    cmocka_unit_test(test_seed_determinism),
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_delay),
+	    cmocka_unit_test(test_lost_request_file),
+	    cmocka_unit_test(test_lost_request_priority),
+	    cmocka_unit_test(test_lost_request_probability),
+	    cmocka_unit_test(test_lost_request_paths),
 	    cmocka_unit_test(test_ws_drop_after_frames),
 	    cmocka_unit_test(test_ws_drop_at),
 	    cmocka_unit_test(test_ws_drop_both),

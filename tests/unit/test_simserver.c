@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -93,6 +94,7 @@ static void start_server_with(struct server *s, const char *env, const char *spe
 	s->pid = fork();
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan server if the test dies */
 		execv(KE_BINARY_DIR "/kis-sim", (char *const *)argv);
 		_exit(127);
 	}
@@ -692,6 +694,100 @@ static void test_faults(void **state)
 	stop_server(&s);
 }
 
+/* The number at a path of nested keys in GET /_sim/state (-1 when absent). */
+static double state_num(const struct server *s, const char *a, const char *b, const char *c)
+{
+	struct http h;
+	request(s, "/_sim/state", NULL, NULL, &h);
+	assert_int_equal(h.status, 200);
+	cJSON *j = cJSON_Parse(h.body);
+	assert_non_null(j);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, a), b);
+	if (c != NULL)
+		v = cJSON_GetObjectItemCaseSensitive(v, c);
+	double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+	cJSON_Delete(j);
+	return d;
+}
+
+/* The lost_request fault: an order swallowed, neither placed nor answered.
+ * One is sent with curl (which times out), one on a raw socket left open
+ * while kis-sim is stopped (which must still stop cleanly). */
+static void test_lost_request(void **state)
+{
+	(void)state;
+	struct server s;
+	start_server(&s, "mock", "1", "2026-03-02T09:00");
+	issue_token(&s);
+	struct http h;
+	request(&s, "/_sim/faults", NULL,
+	        "{\"rest\":{\"lost_request\":{\"next\":2,\"paths\":[\"/uapi/domestic-stock/v1/trading/order-cash\"]}}}",
+	        &h);
+	assert_int_equal(h.status, 200);
+	/* Each GET /_sim/state is a request too, counted before it dumps. */
+	double total0 = state_num(&s, "requests", "total", NULL);
+	double allowed0 = state_num(&s, "rate", "allowed", NULL);
+	assert_true(total0 > 0 && allowed0 >= 0);
+
+	char order[512], auth[600], key[128], secret[300];
+	snprintf(order, sizeof(order),
+	         "{\"CANO\":\"%s\",\"ACNT_PRDT_CD\":\"%s\",\"PDNO\":\"005930\",\"ORD_DVSN\":\"01\","
+	         "\"ORD_QTY\":\"1\",\"ORD_UNPR\":\"0\",\"SLL_TYPE\":\"\",\"CNDT_PRIC\":\"\"}",
+	         s.acct.cano, s.acct.prdt);
+	snprintf(auth, sizeof(auth), "authorization: Bearer %s", s.token);
+	snprintf(key, sizeof(key), "appkey: %s", s.acct.app_key);
+	snprintf(secret, sizeof(secret), "appsecret: %s", s.acct.app_secret);
+	const char *hdrs[] = {auth, key, secret, "tr_id: VTTC0012U", "custtype: P", NULL};
+	assert_int_equal(request_rc(&s, "/uapi/domestic-stock/v1/trading/order-cash", hdrs, order, 1L, &h),
+	                 CURLE_OPERATION_TIMEDOUT);
+	assert_int_equal(h.len, 0);
+
+	/* The second on a socket of our own, kept open. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.rest_port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	char raw[2048];
+	int n = snprintf(raw, sizeof(raw),
+	                 "POST /uapi/domestic-stock/v1/trading/order-cash HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	                 "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n"
+	                 "%s\r\n%s\r\n%s\r\ntr_id: VTTC0012U\r\ncusttype: P\r\n\r\n%s",
+	                 s.rest_port, strlen(order), auth, key, secret, order);
+	assert_true(n > 0 && (size_t)n < sizeof(raw));
+	assert_int_equal(write(fd, raw, (size_t)n), n);
+	/* Seen by the server when the counter says 2 (1 by curl + 1 here). */
+	int polls = 0;
+	double lost = 0;
+	for (; polls < 100 && (lost = state_num(&s, "faults", "counters", "lost_request")) < 2; polls++)
+		sleep_ms(20);
+	polls++; /* the last call counted too */
+	assert_true(lost == 2);
+	/* Nothing came back on the socket. */
+	struct timeval tv = {0, 300000};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	char c;
+	assert_int_equal(read(fd, &c, 1), -1);
+
+	/* No order, and no request or rate count but the state calls: the two
+	 * before and the polls above, then this one (total0 counted itself). */
+	assert_true(state_num(&s, "venue", "counters", "place_requests") == 0);
+	assert_true(state_num(&s, "faults", "pending", "lost_request_next") == 0); /* 2 - 2 */
+	assert_true(state_num(&s, "requests", "total", NULL) == total0 + 1 + polls + 3);
+	assert_true(state_num(&s, "rate", "allowed", NULL) == allowed0);
+
+	/* The fault is spent: the next order is placed and answered. */
+	sleep_ms(1100);
+	long st;
+	cJSON *j = kis_call(&s, "/uapi/domestic-stock/v1/trading/order-cash", "VTTC0012U", order, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_str(j, "rt_cd"), "0");
+	cJSON_Delete(j);
+	assert_true(state_num(&s, "venue", "counters", "place_requests") == 1);
+	/* SIGTERM with the swallowed request still open: a clean stop. */
+	stop_server(&s);
+	close(fd);
+}
+
 /* An order body for the test account. */
 static void order_body(const struct server *s, const char *dvsn, const char *qty, const char *price, char *out,
                        size_t len)
@@ -872,6 +968,7 @@ int main(void)
 	    cmocka_unit_test(test_execution_notice),
 	    cmocka_unit_test(test_tls),
 	    cmocka_unit_test(test_faults),
+	    cmocka_unit_test(test_lost_request),
 	    cmocka_unit_test(test_endpoints_over_http),
 	    cmocka_unit_test(test_pingpong_and_garbage),
 	};

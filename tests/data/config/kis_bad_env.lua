@@ -1,0 +1,1 @@
+return { kis = { env = "paper" } }
