@@ -63,6 +63,12 @@ return {
 			params = { fast = 10, slow = 40, qty = 5 }, -- override s.params
 			risk = { max_order_value = 2000000 },
 			on_error = "halt", -- or "continue": log the error and keep calling it
+			-- Stale-data guard, in ms; 0 = off. When > 0, a new order is rejected if
+			-- the realtime feed is down or the symbol's last trade print is older than
+			-- this (or there was none yet). Cancels and close_all's sells always pass.
+			-- Backtests have no feed, but a symbol whose prints stop is stale here
+			-- too (e.g. 09:00 on_market_open before the day's first print).
+			max_data_age_ms = 0,
 		},
 		"strategies/scheduled.lua",
 	},

@@ -161,6 +161,11 @@ static int run_backtest(struct engine_config *cfg, int quiet)
 			fprintf(stderr, "kis-engine: %s\n", err);
 			goto out;
 		}
+		/* struct luahost_spec has no field for it: set it on the registered strategy. */
+		if (core_set_max_data_age(run.core, idx, cs->max_data_age_ms) != KE_OK) {
+			fprintf(stderr, "kis-engine: %s: bad max_data_age_ms\n", cs->file);
+			goto out;
+		}
 	}
 
 	char out_dir[CONFIG_PATH_MAX];

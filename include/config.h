@@ -21,9 +21,10 @@ struct config_strategy {
 	char name[64]; /* "" = the strategy's own name */
 	int64_t cash;  /* -1 = share of what is left */
 	struct risk_limits risk;
-	int halt_on_error;  /* on_error = "halt" (1, default) | "continue" (0) */
-	char *params_lua;   /* "return {...}" or NULL; owned */
-	char symbols[1024]; /* "" = the strategy's s.symbols; "*" = every symbol; else "A,B,..." */
+	int halt_on_error;       /* on_error = "halt" (1, default) | "continue" (0) */
+	char *params_lua;        /* "return {...}" or NULL; owned */
+	char symbols[1024];      /* "" = the strategy's s.symbols; "*" = every symbol; else "A,B,..." */
+	int64_t max_data_age_ms; /* stale-data guard (strategy_spec); 0 = off */
 };
 
 struct config_fill {

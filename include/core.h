@@ -84,6 +84,11 @@ struct strategy_spec {
 	int64_t cash;     /* its cash allocation */
 	struct risk_limits risk;
 	int halt_on_error; /* 1: halt on the first error; 0: log it and keep calling */
+	/* Stale-data guard: when > 0, a new order is rejected while the feed is
+	 * reported down, or when the symbol's last tick (or bar) is older than
+	 * this at the core's clock, or there has been none. Cancels and
+	 * core_close_all's sells are never refused by it. */
+	int64_t max_data_age_ms; /* 0 = off */
 };
 
 /* ---- life cycle (driver) ---- */
@@ -110,6 +115,10 @@ int32_t core_symbol_count(const struct core *c);
 /* Takes ownership of impl (destroyed with the core, or at once on error). */
 int core_add_strategy(struct core *c, const struct strategy_spec *spec, const struct strategy_hooks *hooks, void *impl,
                       int *out_index);
+/* Changes a strategy's max_data_age_ms (see strategy_spec) after it was
+ * added: for hosts that register the strategy before its settings are
+ * known. KE_EINVAL for a bad strategy or a negative age. */
+int core_set_max_data_age(struct core *c, int strategy, int64_t max_data_age_ms);
 /* The strategy receives ticks and bars of sym. A strategy that subscribes
  * to nothing receives every symbol. */
 int core_subscribe(struct core *c, int strategy, int32_t sym);
@@ -122,6 +131,16 @@ int core_start(struct core *c, int64_t now);
 int core_advance(struct core *c, int64_t now);
 int core_on_tick(struct core *c, const struct tick *t);
 int core_on_bar(struct core *c, const struct bar *b);
+/* Store the latest book of b->sym (KE_EINVAL bad sym). No hook runs: a
+ * strategy reads it when it wants (core_book). */
+int core_on_book(struct core *c, const struct book *b);
+/* NULL until a book arrived. Valid until the next core_on_book of sym. */
+const struct book *core_book(const struct core *c, int32_t sym);
+/* The driver reports; never set in backtests. Once set, connected == 0
+ * makes the stale-data guard refuse new orders. */
+void core_set_feed_status(struct core *c, const struct feed_status *st);
+/* Zeroed + connected=1 when never set. */
+void core_feed_status(const struct core *c, struct feed_status *out);
 /* Delivers queued broker events and strategy notifications. */
 int core_pump(struct core *c);
 /* End of input: fires the timers left on the last day, then on_stop. */

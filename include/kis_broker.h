@@ -40,6 +40,7 @@
 
 #include "broker.h"
 #include "kis_client.h"
+#include "kis_notice.h"
 
 struct kis_broker_config {
 	int64_t poll_ms;          /* default: real 1000, mock 3000 (mock allows 1 request/s) */
@@ -74,8 +75,18 @@ void kis_broker_free(struct kis_broker *b);
 /* The struct broker the core calls. */
 struct broker kis_broker_iface(struct kis_broker *b);
 
-/* Poll today's orders now (e.g. on an execution notice). */
+/* Poll today's orders now (after a feed reconnect: fills missed meanwhile). */
 int kis_broker_poll_now(struct kis_broker *b);
+
+/*
+ * An execution notice of this account (kis_ws). A fill of a number in an
+ * order's chain is reported at once with its own price; the next poll
+ * reports only what goes beyond it (and a fill a poll already reported is
+ * not reported again by its notice). Any other notice about one of our
+ * orders (acknowledgement, rejection, cancel confirmation) or about an
+ * order no engine order has yet (a lost answer) makes the broker poll now.
+ */
+void kis_broker_on_notice(struct kis_broker *b, const struct kis_notice *n);
 
 enum kis_broker_order_state {
 	KIS_BROKER_SENDING = 0, /* request on the wire */
@@ -98,6 +109,7 @@ int kis_broker_order_info(const struct kis_broker *b, int64_t id, struct kis_bro
 
 struct kis_broker_stats {
 	int64_t placed, accepted, rejected, unknown, adopted, not_placed, polls, poll_errors, fills;
+	int64_t notices_polled; /* notices that made the broker poll */
 };
 void kis_broker_stats(const struct kis_broker *b, struct kis_broker_stats *out);
 

@@ -9,7 +9,7 @@ packages=(
   libcjson-dev libssl-dev libcurl4-openssl-dev
   libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
   libsqlite3-dev libcmocka-dev openssl
-  curl python3
+  curl python3 clang libclang-rt-14-dev
 )
 
 missing=()

@@ -95,6 +95,8 @@ void core_free(struct core *c)
 		free(s->subs);
 	}
 	free(c->strats);
+	for (int32_t i = 0; i < c->nsyms; i++)
+		free(c->syms[i].book);
 	free(c->syms);
 	free(c->symhash);
 	free(c->price_vec);
@@ -302,12 +304,21 @@ int core_add_strategy(struct core *c, const struct strategy_spec *spec, const st
 	s->risk = spec->risk;
 	s->halt_on_error = spec->halt_on_error;
 	s->day_start_equity = spec->cash;
+	s->max_data_age_ms = spec->max_data_age_ms > 0 ? spec->max_data_age_ms : 0;
 	*out_index = c->nstrats++;
 	return KE_OK;
 fail:
 	if (hooks && hooks->destroy)
 		hooks->destroy(impl);
 	return rc;
+}
+
+int core_set_max_data_age(struct core *c, int strategy, int64_t max_data_age_ms)
+{
+	if (strategy < 0 || strategy >= c->nstrats || max_data_age_ms < 0)
+		return KE_EINVAL;
+	c->strats[strategy].max_data_age_ms = max_data_age_ms;
+	return KE_OK;
 }
 
 int core_subscribe(struct core *c, int strategy, int32_t sym)
@@ -539,7 +550,10 @@ int core_pump(struct core *c)
 static void note_price(struct core *c, int32_t sym, int64_t time, int64_t price)
 {
 	struct core_symbol *s = &c->syms[sym];
-	(void)time; /* the clock was advanced to it: cur_day is its day */
+	/* The clock was advanced to time, so cur_day is its day. A print that
+	 * arrives late does not make the data look younger than it is. */
+	if (time > s->last_time)
+		s->last_time = time;
 	s->last_price = price;
 	s->last_day = c->cur_day;
 	c->price_vec[sym] = price;
@@ -593,4 +607,45 @@ int core_on_bar(struct core *c, const struct bar *b)
 		}
 	}
 	return core_pump(c);
+}
+
+/* ---- order books and the feed ---- */
+
+int core_on_book(struct core *c, const struct book *b)
+{
+	if (!b || b->sym < 0 || b->sym >= c->nsyms)
+		return KE_EINVAL;
+	struct core_symbol *s = &c->syms[b->sym];
+	/* One allocation per symbol for the whole run; every later book is a copy. */
+	if (!s->book) {
+		s->book = malloc(sizeof(*s->book));
+		if (!s->book)
+			return KE_ENOMEM;
+	}
+	*s->book = *b;
+	return KE_OK;
+}
+
+const struct book *core_book(const struct core *c, int32_t sym)
+{
+	return sym >= 0 && sym < c->nsyms ? c->syms[sym].book : NULL;
+}
+
+void core_set_feed_status(struct core *c, const struct feed_status *st)
+{
+	if (!st)
+		return;
+	c->feed = *st;
+	c->feed_set = 1;
+}
+
+void core_feed_status(const struct core *c, struct feed_status *out)
+{
+	if (c->feed_set) {
+		*out = c->feed;
+		return;
+	}
+	/* Backtests have no feed to lose: report one that is up and silent. */
+	memset(out, 0, sizeof(*out));
+	out->connected = 1;
 }

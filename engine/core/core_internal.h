@@ -27,7 +27,8 @@ struct core_strat {
 	int32_t nsubs_cap;
 	int nsubs; /* 0: every symbol */
 	int64_t day_start_equity;
-	int flattening; /* core_close_all in progress */
+	int flattening;          /* core_close_all in progress */
+	int64_t max_data_age_ms; /* 0: no stale-data guard */
 };
 
 /* A notification waiting for a strategy hook: an order snapshot or a fill. */
@@ -52,7 +53,9 @@ struct core_symbol {
 	char code[KE_SYMBOL_MAX];
 	int64_t last_price;
 	int64_t prev_close;
-	int32_t last_day; /* KST day of last_price, -1 if none */
+	int32_t last_day;  /* KST day of last_price, -1 if none */
+	int64_t last_time; /* ms of the newest tick or bar, 0 if none (stale-data guard) */
+	struct book *book; /* the latest book, NULL before any (allocated once) */
 };
 
 struct core {
@@ -84,8 +87,10 @@ struct core {
 	struct risk_state global_rs;
 	int global_open_orders;
 	int64_t day_start_equity;
-	int64_t firing_timer; /* id of the timer whose callback runs now, 0 if none */
-	int firing_cancelled; /* it was cancelled from inside that callback */
+	int64_t firing_timer;    /* id of the timer whose callback runs now, 0 if none */
+	int firing_cancelled;    /* it was cancelled from inside that callback */
+	struct feed_status feed; /* as the live driver last reported it */
+	int feed_set;            /* 0: never reported (backtests) */
 };
 
 /* core.c */

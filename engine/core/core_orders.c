@@ -81,9 +81,48 @@ int64_t core_buyable(const struct core *c, int strategy, int32_t sym, int64_t pr
 	return q;
 }
 
+/* ms as seconds without trailing zeros: 5000 -> "5", 12300 -> "12.3". */
+static const char *format_secs(char *buf, size_t len, int64_t ms)
+{
+	int n = snprintf(buf, len, "%lld.%03lld", (long long)(ms / 1000), (long long)(ms % 1000));
+	if (n <= 0 || (size_t)n >= len)
+		return buf;
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+/* The stale-data guard of a strategy with max_data_age_ms > 0: a new order
+ * waits for live data. A symbol never traded counts as stale, so a feed
+ * that never delivered it cannot pass for a quiet one. */
+static int check_data_age(const struct core *c, const struct core_strat *s, const struct core_symbol *sym, char *reason,
+                          size_t len)
+{
+	if (s->max_data_age_ms <= 0)
+		return KE_OK;
+	if (c->feed_set && !c->feed.connected) {
+		snprintf(reason, len, "stale market data: the realtime feed is down");
+		return KE_ELIMIT;
+	}
+	int64_t age = c->now - sym->last_time;
+	if (sym->last_time > 0 && age <= s->max_data_age_ms)
+		return KE_OK;
+	char agebuf[32], limit[32];
+	format_secs(limit, sizeof(limit), s->max_data_age_ms);
+	if (sym->last_time <= 0)
+		snprintf(reason, len, "stale market data: no %s tick has arrived yet (limit %s s)", sym->code, limit);
+	else
+		snprintf(reason, len, "stale market data: the last %s tick is %s s old (limit %s s)", sym->code,
+		         format_secs(agebuf, sizeof(agebuf), age), limit);
+	return KE_ELIMIT;
+}
+
 /* Pre-trade checks that depend on the market and the account. Fills reason
- * and returns KE_ELIMIT when the order must be rejected. */
-static int check_order(struct core *c, struct order *o, char *reason, size_t len)
+ * and returns KE_ELIMIT when the order must be rejected. An exit (a sell of
+ * core_close_all) skips the stale-data guard: getting out must always work. */
+static int check_order(struct core *c, struct order *o, int is_exit, char *reason, size_t len)
 {
 	struct core_strat *s = &c->strats[o->strategy];
 	const struct core_symbol *sym = &c->syms[o->sym];
@@ -93,6 +132,8 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 		snprintf(reason, len, "strategy is halted (%.120s)", s->halt_reason);
 		return KE_ELIMIT;
 	}
+	if (!is_exit && check_data_age(c, s, sym, reason, len) != KE_OK)
+		return KE_ELIMIT;
 	if (o->type == ORDER_LIMIT) {
 		if (!krx_price_valid(o->price)) {
 			snprintf(reason, len,
@@ -177,7 +218,8 @@ static int check_order(struct core *c, struct order *o, char *reason, size_t len
 	return KE_OK;
 }
 
-int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err, size_t errlen)
+static int place_order(struct core *c, int strategy, const struct order_request *req, int is_exit, int64_t *out_id,
+                       char *err, size_t errlen)
 {
 	if (strategy < 0 || strategy >= c->nstrats) {
 		snprintf(err, errlen, "no strategy %d", strategy);
@@ -224,7 +266,7 @@ int core_place(struct core *c, int strategy, const struct order_request *req, in
 	*out_id = o->id;
 
 	char reason[KE_REASON_MAX];
-	if (check_order(c, o, reason, sizeof(reason)) != KE_OK) {
+	if (check_order(c, o, is_exit, reason, sizeof(reason)) != KE_OK) {
 		order_set_state(o, ORDER_REJECTED, c->now);
 		snprintf(o->reason, sizeof(o->reason), "%s", reason);
 		/* INFO: a backtest may reject thousands; orders.csv keeps every reason. */
@@ -243,6 +285,11 @@ int core_place(struct core *c, int strategy, const struct order_request *req, in
 	if (!c->has_broker || c->broker.place(c->broker.self, o) != KE_OK)
 		end_order(c, o, ORDER_REJECTED, "the broker could not take the order request");
 	return KE_OK;
+}
+
+int core_place(struct core *c, int strategy, const struct order_request *req, int64_t *out_id, char *err, size_t errlen)
+{
+	return place_order(c, strategy, req, 0, out_id, err, errlen);
 }
 
 /* An open order of this strategy, or NULL with err filled. */
@@ -407,7 +454,8 @@ static void flatten_symbol(struct core *c, int strategy, int32_t sym)
 	    .sym = sym, .side = SIDE_SELL, .type = ORDER_MARKET, .qty = p->qty - p->reserved_qty};
 	int64_t id;
 	char err[KE_REASON_MAX];
-	if (core_place(c, strategy, &req, &id, err, sizeof(err)) != KE_OK)
+	/* An exit: the stale-data guard does not apply (see check_order). */
+	if (place_order(c, strategy, &req, 1, &id, err, sizeof(err)) != KE_OK)
 		core_log(c, strategy, CORE_LOG_ERROR, "close_all could not sell %s: %s", c->syms[sym].code, err);
 }
 

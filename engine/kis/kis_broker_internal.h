@@ -13,10 +13,15 @@
 
 enum req_kind { REQ_NONE = 0, REQ_CANCEL, REQ_QTY_CUT, REQ_PRICE };
 
+/* One order number of an engine order. Fills are reported from two
+ * sources - execution notices (each print) and polls (running totals) - so
+ * what was reported is kept once: a source only reports what goes beyond
+ * it, and a fill is never counted twice whichever comes first. */
 struct link {
 	char odno[KIS_MSG_ODNO_MAX];
-	int64_t filled_qty;    /* tot_ccld_qty seen for this number */
-	int64_t filled_amount; /* tot_ccld_amt seen */
+	int64_t filled_qty;    /* reported to the engine for this number */
+	int64_t filled_amount; /* their value */
+	int64_t notice_qty;    /* the sum of the fill notices seen */
 };
 
 struct korder {

@@ -67,6 +67,7 @@ static void emit_fill(struct kis_broker *b, struct korder *o, int64_t qty, int64
  * whose value is exactly the amount KIS added (see kis_broker.h). */
 static void apply_link(struct kis_broker *b, struct korder *o, struct link *lk, const struct kis_msg_ccld_row *r)
 {
+	/* Notices may have reported more than this poll knows: keep ours. */
 	int64_t dq = r->filled_qty - lk->filled_qty;
 	int64_t da = r->filled_amount - lk->filled_amount;
 	if (dq <= 0)
@@ -261,4 +262,41 @@ int kis_broker_poll_now(struct kis_broker *b)
 		return KE_EINVAL;
 	kbk_poll_start(b);
 	return KE_OK;
+}
+
+/* ---- execution notices ---- */
+
+static struct korder *owner_of(struct kis_broker *b, const char *odno, struct link **lk)
+{
+	for (struct korder *o = b->all; o; o = o->next)
+		for (int i = 0; i < o->nchain; i++)
+			if (kbk_same_odno(o->chain[i].odno, odno)) {
+				*lk = &o->chain[i];
+				return o;
+			}
+	return NULL;
+}
+
+void kis_broker_on_notice(struct kis_broker *b, const struct kis_notice *n)
+{
+	if (!b || !n)
+		return;
+	struct link *lk = NULL;
+	struct korder *o = owner_of(b, n->odno, &lk);
+	if (!o || o->state != KIS_BROKER_LIVE || !n->is_fill || n->rejected || n->qty <= 0 || n->price <= 0) {
+		/* Acks, refusals, cancel confirmations, and orders we cannot name
+		 * yet (a lost answer): the poll sorts them out. */
+		b->st.notices_polled++;
+		kbk_poll_start(b);
+		return;
+	}
+	lk->notice_qty += n->qty;
+	int64_t beyond = lk->notice_qty - lk->filled_qty;
+	if (beyond <= 0)
+		return; /* a poll reported it already */
+	lk->filled_qty += beyond;
+	lk->filled_amount += beyond * n->price;
+	emit_fill(b, o, beyond, n->price);
+	if (o->remaining == 0)
+		kbk_end_order(b, o);
 }

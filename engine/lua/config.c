@@ -353,7 +353,8 @@ static void read_symbols(lua_State *L, const struct walk *w, const char *key, ch
 
 static void read_strategy(lua_State *L, const struct walk *w, int i, struct config_strategy *s)
 {
-	static const char *const keys[] = {"file", "name", "cash", "params", "risk", "on_error", "symbols", NULL};
+	static const char *const keys[] = {
+	    "file", "name", "cash", "params", "risk", "on_error", "symbols", "max_data_age_ms", NULL};
 	char where[64], key[128];
 	snprintf(where, sizeof(where), "strategies[%d]", i);
 	memset(s, 0, sizeof(*s));
@@ -388,6 +389,9 @@ static void read_strategy(lua_State *L, const struct walk *w, int i, struct conf
 		s->halt_on_error = strcmp(v, "halt") == 0;
 		lua_pop(L, 1);
 	}
+	snprintf(key, sizeof(key), "%s.max_data_age_ms", where);
+	if (get(L, t, "max_data_age_ms"))
+		s->max_data_age_ms = read_int(L, w, key, 0, CORE_MAX_DELAY);
 	snprintf(key, sizeof(key), "%s.symbols", where);
 	if (get(L, t, "symbols"))
 		read_symbols(L, w, key, s->symbols, sizeof(s->symbols));

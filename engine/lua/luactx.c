@@ -414,6 +414,63 @@ static int ctx_last_price(lua_State *L)
 	return 1;
 }
 
+/* One side of a book as a list of {price=, qty=}, best first. Empty levels
+ * (price 0) are left out, so #list is the number of quoted levels. */
+static void push_levels(lua_State *L, const int64_t *price, const int64_t *qty)
+{
+	int n = 0;
+	for (int i = 0; i < BOOK_LEVELS; i++)
+		n += price[i] > 0;
+	lua_createtable(L, n, 0);
+	n = 0;
+	for (int i = 0; i < BOOK_LEVELS; i++) {
+		if (price[i] <= 0)
+			continue;
+		lua_createtable(L, 0, 2);
+		set_int(L, "price", price[i]);
+		set_int(L, "qty", qty[i]);
+		lua_rawseti(L, -2, ++n);
+	}
+}
+
+static int ctx_book(lua_State *L)
+{
+	struct lhost *h = H(L);
+	const struct book *b = core_book(h->core, arg_symbol(L, h, 2));
+	if (!b) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_createtable(L, 0, 5);
+	set_int(L, "time", b->time);
+	push_levels(L, b->bid, b->bid_qty);
+	lua_setfield(L, -2, "bids");
+	push_levels(L, b->ask, b->ask_qty);
+	lua_setfield(L, -2, "asks");
+	set_int(L, "total_bid_qty", b->total_bid_qty);
+	set_int(L, "total_ask_qty", b->total_ask_qty);
+	return 1;
+}
+
+static int ctx_feed_status(lua_State *L)
+{
+	struct lhost *h = H(L);
+	struct feed_status st;
+	core_feed_status(h->core, &st);
+	lua_createtable(L, 0, 5);
+	lua_pushboolean(L, st.connected != 0);
+	lua_setfield(L, -2, "connected");
+	set_int(L, "last_frame", st.last_frame);
+	if (st.last_frame > 0) {
+		/* A driver clock a little behind the frame's stamp is not a negative age. */
+		int64_t age = core_now(h->core) - st.last_frame;
+		set_int(L, "age_ms", age > 0 ? age : 0);
+	}
+	set_int(L, "reconnects", st.reconnects);
+	set_int(L, "frames_per_sec", st.frames_per_sec);
+	return 1;
+}
+
 static int ctx_tick_size(lua_State *L)
 {
 	lua_pushinteger(L, krx_tick_size(arg_range(L, 2, "price", 1, CTX_MAX_PRICE)));
@@ -561,6 +618,8 @@ int lhost_push_ctx(struct lhost *h)
 	    {"equity", ctx_equity},
 	    {"buyable", ctx_buyable},
 	    {"last_price", ctx_last_price},
+	    {"book", ctx_book},
+	    {"feed_status", ctx_feed_status},
 	    {"tick_size", ctx_tick_size},
 	    {"round_price", ctx_round_price},
 	    {"now", ctx_now},

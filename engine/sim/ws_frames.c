@@ -197,7 +197,7 @@ static int acc_update(struct ws_symacc *a, const struct tick *t)
 
 /* ---- the invented order book ---- */
 
-struct book {
+struct invented_book {
 	int64_t ask[10], bid[10], askq[10], bidq[10];
 	int64_t ask_total, bid_total;
 };
@@ -213,7 +213,7 @@ static uint64_t hash4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 /* Levels outside the day's band stay 0, as KRX shows no quotes beyond the
  * limits (lower/upper 0: no band known). */
 static void make_book(const struct simws *w, const struct ws_symacc *a, const struct tick *t, int64_t lower,
-                      int64_t upper, struct book *b)
+                      int64_t upper, struct invented_book *b)
 {
 	memset(b, 0, sizeof(*b));
 	int64_t ask = t->ask > 0 ? t->ask : krx_add_ticks(t->price, 1);
@@ -250,7 +250,7 @@ static const char *sign_of(int64_t v)
 
 /* H0STCNT0, 46 fields (kis-protocol §5.5). */
 static void build_cnt(struct ws_buf *out, const char *code, const struct tick *t, const struct simvenue_quote *q,
-                      const struct ws_symacc *a, int dir, const struct book *b)
+                      const struct ws_symacc *a, int dir, const struct invented_book *b)
 {
 	out->len = 0;
 	char *p = out->p;
@@ -315,7 +315,7 @@ static void build_cnt(struct ws_buf *out, const char *code, const struct tick *t
 
 /* H0STASP0, 59 fields, or 62 with the KRX mid-price fields (§5.6). */
 static void build_asp(struct ws_buf *out, int fields, const char *code, const struct tick *t,
-                      const struct simvenue_quote *q, const struct ws_symacc *a, const struct book *b)
+                      const struct simvenue_quote *q, const struct ws_symacc *a, const struct invented_book *b)
 {
 	char *p = out->p;
 	p = sep(put_str(p, code, KE_SYMBOL_MAX));
@@ -477,7 +477,7 @@ void simws_on_tick(struct simws *w, const struct tick *t)
 		w->n.lost++;
 		return;
 	}
-	struct book b;
+	struct invented_book b;
 	make_book(w, a, t, q.stck_llam, q.stck_mxpr, &b);
 	w->rec[0].len = w->rec[1].len = 0;
 	if (want[WS_TR_CNT])

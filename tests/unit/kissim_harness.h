@@ -71,6 +71,7 @@ struct ksim {
 	pid_t pid;
 	int rest_port, ws_port;
 	char base_url[64];
+	char ws_url[64];
 	char dir[64]; /* scratch: token cache, faults files, logs */
 	char cache_dir[128];
 	int64_t start_ms;    /* market time at launch */
@@ -137,6 +138,7 @@ static inline void ksim_start(struct ksim *s, void **state, const char *env, con
 		s->ws_port = ksim_free_port();
 	while (s->ws_port == s->rest_port);
 	snprintf(s->base_url, sizeof(s->base_url), "http://127.0.0.1:%d", s->rest_port);
+	snprintf(s->ws_url, sizeof(s->ws_url), "ws://127.0.0.1:%d", s->ws_port);
 	snprintf(s->dir, sizeof(s->dir), "/tmp/kissim-XXXXXX");
 	if (!mkdtemp(s->dir))
 		fail_msg("mkdtemp failed");
@@ -185,7 +187,7 @@ static inline void ksim_start(struct ksim *s, void **state, const char *env, con
 		_exit(127);
 	}
 	s->guard->pid = s->pid;
-	for (int i = 0; i < 400 && !ksim_port_open(s->rest_port); i++) {
+	for (int i = 0; i < 400 && !(ksim_port_open(s->rest_port) && ksim_port_open(s->ws_port)); i++) {
 		if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
 			s->guard->pid = 0;
 			fail_msg("kis-sim exited at start (port %d taken?)", s->rest_port);
@@ -303,6 +305,7 @@ static inline void ksim_client_config(struct ksim *s, struct kis_client_config *
 {
 	kis_client_config_default(cfg, KIS_ENV_MOCK);
 	cfg->base_url = s->base_url;
+	cfg->ws_url = s->ws_url;
 	cfg->cache_dir = s->cache_dir;
 	cfg->market_ms = ksim_market_ms;
 	cfg->market_ud = s;

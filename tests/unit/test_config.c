@@ -320,6 +320,30 @@ static void test_kis_section(void **state)
 	expect_error(CFG("kis_bad_hashkey.lua"), KE_EINVAL, ": kis.hashkey: must be true or false", NULL);
 }
 
+static void test_max_data_age(void **state)
+{
+	(void)state;
+	struct engine_config *cfg = new_cfg();
+	char err[2048];
+	int rc = load(CFG("data_age.lua"), cfg, err, sizeof(err));
+	if (rc != KE_OK)
+		fail_msg("data_age.lua: %s", err);
+	assert_int_equal(cfg->nstrategies, 4);
+	assert_int_equal(cfg->strategies[0].max_data_age_ms, 5000);
+	assert_int_equal(cfg->strategies[1].max_data_age_ms, 0); /* table without the key */
+	assert_int_equal(cfg->strategies[2].max_data_age_ms, 0); /* a bare file name */
+	assert_int_equal(cfg->strategies[3].max_data_age_ms, 0);
+	free_cfg(cfg);
+	/* The upper bound is CORE_MAX_DELAY: 3,650 days x 86,400,000 ms = 315,360,000,000. */
+	expect_error(CFG("data_age_negative.lua"), KE_EINVAL,
+	             ": strategies[1].max_data_age_ms: must be a whole number from 0 to 315360000000", NULL);
+	expect_error(CFG("data_age_fraction.lua"), KE_EINVAL,
+	             ": strategies[1].max_data_age_ms: must be a whole number from 0 to 315360000000", NULL);
+	expect_error(CFG("data_age_string.lua"), KE_EINVAL,
+	             ": strategies[1].max_data_age_ms: must be a whole number from 0 to 315360000000", NULL);
+	expect_error(CFG("data_age_typo.lua"), KE_EINVAL, ": strategies[2].max_data_age: unknown key", NULL);
+}
+
 static void test_bad_dates(void **state)
 {
 	(void)state;
@@ -383,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_bad_dates),
 	    cmocka_unit_test(test_kis_section),
+	    cmocka_unit_test(test_max_data_age),
 	    cmocka_unit_test(test_participation_range),
 	    cmocka_unit_test(test_strategies_not_a_list),
 	    cmocka_unit_test(test_params_function),

@@ -130,7 +130,8 @@ static int64_t at(const char *hms)
 	return ms;
 }
 
-static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *risk, int halt_on_error)
+static struct fx *setup_fx_age(int nstrat, int64_t cash, const struct risk_limits *risk, int halt_on_error,
+                               int64_t max_data_age_ms)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	assert_int_equal(core_new(NULL, &f->c), 0);
@@ -141,8 +142,10 @@ static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *r
 	core_set_broker(f->c, &b);
 	assert_int_equal(core_symbol_intern(f->c, "005930", &f->sym), 0);
 	for (int i = 0; i < nstrat; i++) {
-		struct strategy_spec sp = {
-		    .name = i ? "second" : "first", .cash = cash, .halt_on_error = halt_on_error};
+		struct strategy_spec sp = {.name = i ? "second" : "first",
+		                           .cash = cash,
+		                           .halt_on_error = halt_on_error,
+		                           .max_data_age_ms = max_data_age_ms};
 		if (risk)
 			sp.risk = *risk;
 		int idx;
@@ -152,6 +155,11 @@ static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *r
 	}
 	assert_int_equal(core_start(f->c, at("08:59:00")), 0);
 	return f;
+}
+
+static struct fx *setup_fx(int nstrat, int64_t cash, const struct risk_limits *risk, int halt_on_error)
+{
+	return setup_fx_age(nstrat, cash, risk, halt_on_error, 0);
 }
 
 static void teardown_fx(struct fx *f)
@@ -504,6 +512,198 @@ static void test_strategies_have_separate_books(void **state)
 	teardown_fx(f);
 }
 
+/* ---- order books, feed status, the stale-data guard ---- */
+
+static void test_book_stored_and_replaced(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx(1, 1000000, NULL, 1);
+	int32_t other;
+	assert_int_equal(core_symbol_intern(f->c, "000660", &other), 0);
+	assert_null(core_book(f->c, f->sym));
+	assert_null(core_book(f->c, -1));
+	assert_null(core_book(f->c, 99));
+
+	struct book b = {.time = at("09:00:00.250"), .sym = f->sym, .total_ask_qty = 500, .total_bid_qty = 700};
+	b.ask[0] = 70100, b.ask_qty[0] = 30;
+	b.ask[1] = 70200, b.ask_qty[1] = 40;
+	b.bid[0] = 70000, b.bid_qty[0] = 10;
+	assert_int_equal(core_on_book(f->c, &b), 0);
+	b.ask[0] = 1; /* the core keeps a copy, not the caller's struct */
+	const struct book *got = core_book(f->c, f->sym);
+	assert_non_null(got);
+	assert_int_equal(got->time, at("09:00:00.250"));
+	assert_int_equal(got->sym, f->sym);
+	assert_int_equal(got->ask[0], 70100);
+	assert_int_equal(got->ask_qty[1], 40);
+	assert_int_equal(got->ask[2], 0);
+	assert_int_equal(got->bid[0], 70000);
+	assert_int_equal(got->bid_qty[0], 10);
+	assert_int_equal(got->total_ask_qty, 500);
+	assert_int_equal(got->total_bid_qty, 700);
+	assert_null(core_book(f->c, other)); /* books are per symbol */
+
+	/* A newer book replaces the whole of the old one. */
+	struct book n = {.time = at("09:00:01"), .sym = f->sym, .total_ask_qty = 9, .total_bid_qty = 8};
+	n.bid[0] = 69900, n.bid_qty[0] = 8;
+	assert_int_equal(core_on_book(f->c, &n), 0);
+	got = core_book(f->c, f->sym);
+	assert_int_equal(got->time, at("09:00:01"));
+	assert_int_equal(got->ask[0], 0);
+	assert_int_equal(got->ask[1], 0);
+	assert_int_equal(got->bid[0], 69900);
+	assert_int_equal(got->total_ask_qty, 9);
+
+	/* A bad symbol is refused and changes nothing. */
+	n.sym = 99;
+	assert_int_equal(core_on_book(f->c, &n), KE_EINVAL);
+	n.sym = -1;
+	assert_int_equal(core_on_book(f->c, &n), KE_EINVAL);
+	assert_null(core_book(f->c, other));
+	/* A book is not a trade: no hook ran, no price, the clock did not move. */
+	assert_string_equal(f->p[0].log, "");
+	assert_int_equal(core_last_price(f->c, f->sym), 0);
+	assert_int_equal(core_now(f->c), at("08:59:00"));
+	teardown_fx(f);
+}
+
+static void test_feed_status_default_and_set(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx(0, 0, NULL, 1);
+	struct feed_status st;
+	memset(&st, 0x5a, sizeof(st));
+	core_feed_status(f->c, &st);
+	/* Never reported (a backtest): up, no frame, nothing counted. */
+	assert_int_equal(st.connected, 1);
+	assert_int_equal(st.last_frame, 0);
+	assert_int_equal(st.reconnects, 0);
+	assert_int_equal(st.frames_per_sec, 0);
+
+	struct feed_status down = {.connected = 0, .last_frame = at("09:00:00"), .reconnects = 3, .frames_per_sec = 42};
+	core_set_feed_status(f->c, &down);
+	core_feed_status(f->c, &st);
+	assert_int_equal(st.connected, 0);
+	assert_int_equal(st.last_frame, at("09:00:00"));
+	assert_int_equal(st.reconnects, 3);
+	assert_int_equal(st.frames_per_sec, 42);
+	teardown_fx(f);
+}
+
+static void test_stale_guard(void **state)
+{
+	(void)state;
+	/* Both strategies refuse data older than 5 s; the second is then turned off. */
+	struct fx *f = setup_fx_age(2, 10000000, NULL, 1, 5000);
+	assert_int_equal(core_set_max_data_age(f->c, 1, 0), 0);
+	assert_int_equal(core_set_max_data_age(f->c, 1, -1), KE_EINVAL);
+	assert_int_equal(core_set_max_data_age(f->c, 2, 0), KE_EINVAL);
+
+	/* No tick yet: stale. The order exists and is rejected like any pre-trade failure. */
+	int64_t id = place(f, 0, SIDE_BUY, 70000, 1);
+	assert_true(id > 0);
+	assert_int_equal(f->p[0].last_order.id, id);
+	assert_int_equal(f->p[0].last_order.state, ORDER_REJECTED);
+	assert_string_equal(f->p[0].last_order.reason, "stale market data: no 005930 tick has arrived yet (limit 5 s)");
+	assert_int_equal(core_available_cash(f->c, 0), 10000000); /* nothing held */
+
+	feed(f, at("09:00:00"), 70000, 1000);
+	/* 09:00:05 - 09:00:00 = 5,000 ms: at the limit, still fresh. */
+	core_advance(f->c, at("09:00:05"));
+	int64_t resting = place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_ACCEPTED);
+
+	/* 09:00:12.300 - 09:00:00 = 12,300 ms > 5,000. */
+	core_advance(f->c, at("09:00:12.300"));
+	place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_REJECTED);
+	assert_string_equal(f->p[0].last_order.reason,
+	                    "stale market data: the last 005930 tick is 12.3 s old (limit 5 s)");
+	/* Sells are new orders too. */
+	place(f, 0, SIDE_SELL, 0, 1);
+	assert_non_null(strstr(f->p[0].last_order.reason, "stale market data"));
+	/* The strategy with the guard off trades on the same old data. */
+	place(f, 1, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[1].last_order.state, ORDER_ACCEPTED);
+	/* A cancel is never refused by the guard. */
+	char err[160];
+	assert_int_equal(core_cancel(f->c, 0, resting, err, sizeof(err)), 0);
+	core_pump(f->c);
+	assert_int_equal(f->p[0].last_order.id, resting);
+	assert_int_equal(f->p[0].last_order.state, ORDER_CANCELLED);
+
+	/* A new print makes it fresh again; so does a bar. */
+	feed(f, at("09:00:13"), 70000, 1000);
+	place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_ACCEPTED);
+	struct bar b = {.time = at("09:01:00"),
+	                .sym = f->sym,
+	                .open = 70000,
+	                .high = 70000,
+	                .low = 70000,
+	                .close = 70000,
+	                .volume = 10};
+	core_advance(f->c, b.time);
+	core_on_bar(f->c, &b);
+	/* 09:01:04.999 - 09:01:00 = 4,999 ms; the print at 09:00:13 is long gone. */
+	core_advance(f->c, at("09:01:04.999"));
+	place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_ACCEPTED);
+
+	/* The driver reports the feed down: refused however fresh the last print. */
+	struct feed_status st = {.connected = 0, .last_frame = at("09:01:04"), .reconnects = 1, .frames_per_sec = 0};
+	core_set_feed_status(f->c, &st);
+	place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_REJECTED);
+	assert_string_equal(f->p[0].last_order.reason, "stale market data: the realtime feed is down");
+	place(f, 1, SIDE_BUY, 69000, 1); /* guard off: the feed does not matter */
+	assert_int_equal(f->p[1].last_order.state, ORDER_ACCEPTED);
+	st.connected = 1;
+	core_set_feed_status(f->c, &st);
+	place(f, 0, SIDE_BUY, 69000, 1);
+	assert_int_equal(f->p[0].last_order.state, ORDER_ACCEPTED);
+	teardown_fx(f);
+}
+
+/* Getting out always works: close_all's market sells pass the guard. */
+static void test_stale_guard_spares_close_all(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx_age(1, 10000000, NULL, 1, 5000);
+	feed(f, at("09:00:00"), 70000, 1000);
+	place(f, 0, SIDE_BUY, 0, 10);
+	feed(f, at("09:00:01"), 70000, 1000); /* bought 10 @ 70,000 */
+	int64_t resting = place(f, 0, SIDE_SELL, 80000, 4);
+	assert_int_equal(f->p[0].last_order.state, ORDER_ACCEPTED);
+
+	/* A minute without prints, and the feed down. */
+	core_advance(f->c, at("09:01:01"));
+	struct feed_status st = {.connected = 0, .last_frame = at("09:00:01")};
+	core_set_feed_status(f->c, &st);
+	place(f, 0, SIDE_SELL, 0, 6);
+	assert_int_equal(f->p[0].last_order.state, ORDER_REJECTED);
+	assert_non_null(strstr(f->p[0].last_order.reason, "stale market data"));
+
+	f->p[0].log[0] = '\0';
+	assert_int_equal(core_close_all(f->c, 0), 0);
+	core_pump(f->c);
+	/* The 6 free shares are sold at once (order 4); the cancel of the
+	 * resting sell (order 2) frees 4 more, which are sold next (order 5).
+	 * Broker answers are delivered in arrival order (cancel 2, accept 4,
+	 * accept 5) and each notification after what caused it: */
+	assert_string_equal(f->p[0].log,
+	                    "order 4 submitted;order 2 cancelled;order 5 submitted;order 4 accepted;order 5 accepted;");
+	assert_null(core_order(f->c, resting)); /* ended and reported */
+	assert_int_equal(core_order(f->c, 4)->type, ORDER_MARKET);
+	assert_int_equal(core_order(f->c, 4)->qty, 6);
+	assert_int_equal(core_order(f->c, 5)->qty, 4);
+	feed(f, at("09:01:02"), 70000, 1000);
+	struct core_position pos;
+	core_position(f->c, 0, f->sym, &pos);
+	assert_int_equal(pos.qty, 0);
+	teardown_fx(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +722,10 @@ int main(void)
 	    cmocka_unit_test(test_repeating_timer_cancelled_from_its_callback),
 	    cmocka_unit_test(test_every_timer_does_not_burst_after_a_gap),
 	    cmocka_unit_test(test_strategies_have_separate_books),
+	    cmocka_unit_test(test_book_stored_and_replaced),
+	    cmocka_unit_test(test_feed_status_default_and_set),
+	    cmocka_unit_test(test_stale_guard),
+	    cmocka_unit_test(test_stale_guard_spares_close_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -507,6 +507,107 @@ static void test_prices_and_clock(void **state)
 	harness_free(&h);
 }
 
+/* ---- order books, feed status, the stale-data guard ---- */
+
+static void test_book(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h);
+	load_probe(
+	    &h, "return {on_tick = [[\n"
+	        "  local b = ctx:book(arg.symbol)\n"
+	        "  if not b then ctx:log('book nil') return end\n"
+	        "  local parts = {}\n"
+	        "  for i, l in ipairs(b.bids) do parts[#parts + 1] = 'b' .. i .. '=' .. l.price .. 'x' .. l.qty end\n"
+	        "  for i, l in ipairs(b.asks) do parts[#parts + 1] = 'a' .. i .. '=' .. l.price .. 'x' .. l.qty end\n"
+	        "  ctx:log(string.format('book %s %d %d %d %d %d %s', math.type(b.time), b.time, #b.bids, #b.asks,\n"
+	        "    b.total_bid_qty, b.total_ask_qty, table.concat(parts, ' ')))\n"
+	        "  b.bids[1].price = 1\n"
+	        "  ctx:log('again ' .. ctx:book(arg.symbol).bids[1].price)\n"
+	        "  ctx:log('other ' .. tostring(ctx:book('000660')))\n"
+	        "  local ok, e = pcall(ctx.book, ctx, 5930)\n"
+	        "  ctx:log('badsym ' .. tostring(ok) .. ' ' .. tostring(e))\n"
+	        "]]}");
+	core_start(h.core, T0);
+	feed(&h, T0 + SEC, 70000, 10, 0, 0);
+	/* Two bid levels; four ask levels with an empty one (price 0) between
+	 * the third and the fourth. The totals are the feed's own figures. */
+	struct book b = {.time = T0 + 1500, .sym = h.sym, .total_bid_qty = 300, .total_ask_qty = 185};
+	b.bid[0] = 69900, b.bid_qty[0] = 100;
+	b.bid[1] = 69800, b.bid_qty[1] = 200;
+	b.ask[0] = 70000, b.ask_qty[0] = 50;
+	b.ask[1] = 70100, b.ask_qty[1] = 75;
+	b.ask[2] = 70200, b.ask_qty[2] = 50;
+	b.ask[4] = 70400, b.ask_qty[4] = 10;
+	assert_int_equal(core_on_book(h.core, &b), KE_OK);
+	feed(&h, T0 + 2 * SEC, 70000, 10, 0, 0);
+	finish(&h);
+	assert_has(h.log, "book nil\n");
+	/* T0 + 1.5 s = 1,772,409,601,500; only quoted levels, best first. */
+	assert_has(h.log, "book integer 1772409601500 2 4 300 185 b1=69900x100 b2=69800x200 a1=70000x50 "
+	                  "a2=70100x75 a3=70200x50 a4=70400x10\n");
+	/* A new table each call: changing one does not change the next. */
+	assert_has(h.log, "again 69900\n");
+	assert_has(h.log, "other nil\n");
+	assert_has(h.log, "badsym false ");
+	assert_has(h.log, "symbol must be a string");
+	harness_free(&h);
+}
+
+static void test_feed_status(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h);
+	load_probe(&h, "return {on_tick = [[\n"
+	               "  local s = ctx:feed_status()\n"
+	               "  ctx:log(string.format('feed %s %d %s %d %d', tostring(s.connected), s.last_frame,\n"
+	               "    tostring(s.age_ms), s.reconnects, s.frames_per_sec))\n"
+	               "]]}");
+	core_start(h.core, T0);
+	feed(&h, T0 + SEC, 70000, 10, 0, 0);
+	struct feed_status st = {.connected = 0, .last_frame = T0 + 1200, .reconnects = 3, .frames_per_sec = 40};
+	core_set_feed_status(h.core, &st);
+	feed(&h, T0 + 2 * SEC, 70000, 10, 0, 0);
+	st.connected = 1;
+	st.last_frame = T0 + 5 * SEC; /* stamped after the engine's clock */
+	core_set_feed_status(h.core, &st);
+	feed(&h, T0 + 3 * SEC, 70000, 10, 0, 0);
+	finish(&h);
+	/* Never reported (a backtest): up, no frame, so no age. */
+	assert_has(h.log, "feed true 0 nil 0 0\n");
+	/* T0 + 1.2 s = 1,772,409,601,200; age 2,000 - 1,200 = 800 ms. */
+	assert_has(h.log, "feed false 1772409601200 800 3 40\n");
+	/* T0 + 5 s = 1,772,409,605,000 is ahead of the clock (T0 + 3 s): age 0, not -2,000. */
+	assert_has(h.log, "feed true 1772409605000 0 3 40\n");
+	harness_free(&h);
+}
+
+static void test_stale_guard_from_lua(void **state)
+{
+	(void)state;
+	struct harness h;
+	harness_init(&h);
+	int idx = load_probe(&h, "return {on_start = [[ ctx:buy('005930', 1, {price = 70000}) ]],\n"
+	                         "on_tick = [[\n"
+	                         "  if ctx.state.done then return end\n"
+	                         "  ctx.state.done = true\n"
+	                         "  ctx:buy(arg.symbol, 1, {price = 69000})\n"
+	                         "]], on_order = [[\n"
+	                         "  ctx:log('order ' .. arg.id .. ' ' .. arg.status .. ' ' .. tostring(arg.reason))\n"
+	                         "]]}");
+	assert_int_equal(core_set_max_data_age(h.core, idx, 5000), KE_OK);
+	core_start(h.core, T0);
+	feed(&h, T0 + SEC, 70000, 10, 0, 0);
+	finish(&h);
+	assert_running(&h, idx);
+	/* Before any print the data is stale; on the print it is fresh. */
+	assert_has(h.log, "order 1 rejected stale market data: no 005930 tick has arrived yet (limit 5 s)\n");
+	assert_has(h.log, "order 2 accepted nil\n");
+	harness_free(&h);
+}
+
 static void extreme_scenario(const void *arg, char *out, size_t len)
 {
 	struct harness h;
@@ -550,6 +651,9 @@ static void test_extreme_arguments(void **state)
 	    "ctx:cancel_timer(math.maxinteger)",
 	    "local id = ctx:buy('005930', 1, {price = 69000}) ctx:modify(id, {price = 100000000000, qty = 1})",
 	    "ctx:buy('005930', math.maxinteger)",
+	    "ctx:book(math.maxinteger)",
+	    "ctx:book(string.rep('9', 100))",
+	    "ctx:feed_status()",
 	};
 	char failures[8192] = "";
 	for (size_t i = 0; i < KE_ARRAY_LEN(calls); i++) {
@@ -611,6 +715,9 @@ int main(void)
 	    cmocka_unit_test(test_every_day),
 	    cmocka_unit_test(test_after_every_cancel_timer),
 	    cmocka_unit_test(test_prices_and_clock),
+	    cmocka_unit_test(test_book),
+	    cmocka_unit_test(test_feed_status),
+	    cmocka_unit_test(test_stale_guard_from_lua),
 	    cmocka_unit_test(test_extreme_arguments),
 	    cmocka_unit_test(test_no_calls_after_close),
 	};

@@ -1,0 +1,1 @@
+return { strategies = { { file = "s.lua", max_data_age_ms = -1 } } }
