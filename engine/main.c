@@ -16,6 +16,7 @@
 #include "core.h"
 #include "kiscmd.h"
 #include "ktime.h"
+#include "live.h"
 #include "luahost.h"
 #include "report.h"
 #include "simbroker.h"
@@ -67,6 +68,7 @@ static void usage_main(FILE *fp)
 	      "\n"
 	      "commands:\n"
 	      "  backtest   replay CSV data through Lua strategies (kis-engine backtest --help)\n"
+	      "  run        run strategies live: paper, mock or real (kis-engine run --help)\n"
 	      "  account    cash, positions and open orders of the KIS account\n"
 	      "  quote      the current price of a symbol\n"
 	      "  order      place an order: order buy|sell SYMBOL QTY [PRICE]\n"
@@ -110,6 +112,30 @@ static void lib_dir_for(const char *strategy, char *out, size_t len)
 		snprintf(out, len, "%s/strategies/lib", KE_SOURCE_DIR);
 }
 
+/* Every strategy of cfg into core: the same for backtests and live runs. */
+static int load_strategies(const struct engine_config *cfg, struct core *core, char *err, size_t errlen)
+{
+	for (int i = 0; i < cfg->nstrategies; i++) {
+		const struct config_strategy *cs = &cfg->strategies[i];
+		char lib[CONFIG_PATH_MAX];
+		lib_dir_for(cs->file, lib, sizeof(lib));
+		struct luahost_options lo = {lib, cfg->instruction_budget, cfg->memory_limit, cfg->seed + (uint64_t)i};
+		struct luahost_spec ls = {
+		    cs->file,   cs->name[0] ? cs->name : NULL, cs->cash, cs->risk, cs->halt_on_error, cs->params_lua,
+		    cs->symbols};
+		int idx;
+		int rc = luahost_load(core, &lo, &ls, &idx, err, errlen);
+		if (rc != KE_OK)
+			return rc;
+		/* struct luahost_spec has no field for it: set it on the registered strategy. */
+		if (core_set_max_data_age(core, idx, cs->max_data_age_ms) != KE_OK) {
+			snprintf(err, errlen, "%s: bad max_data_age_ms", cs->file);
+			return KE_EINVAL;
+		}
+	}
+	return KE_OK;
+}
+
 struct run {
 	struct core *core;
 	struct report *report;
@@ -148,24 +174,9 @@ static int run_backtest(struct engine_config *cfg, int quiet)
 	struct broker b = simbroker_broker(venue);
 	core_set_broker(run.core, &b);
 
-	for (int i = 0; i < cfg->nstrategies; i++) {
-		const struct config_strategy *cs = &cfg->strategies[i];
-		char lib[CONFIG_PATH_MAX];
-		lib_dir_for(cs->file, lib, sizeof(lib));
-		struct luahost_options lo = {lib, cfg->instruction_budget, cfg->memory_limit, cfg->seed + (uint64_t)i};
-		struct luahost_spec ls = {
-		    cs->file,   cs->name[0] ? cs->name : NULL, cs->cash, cs->risk, cs->halt_on_error, cs->params_lua,
-		    cs->symbols};
-		int idx;
-		if (luahost_load(run.core, &lo, &ls, &idx, err, sizeof(err)) != KE_OK) {
-			fprintf(stderr, "kis-engine: %s\n", err);
-			goto out;
-		}
-		/* struct luahost_spec has no field for it: set it on the registered strategy. */
-		if (core_set_max_data_age(run.core, idx, cs->max_data_age_ms) != KE_OK) {
-			fprintf(stderr, "kis-engine: %s: bad max_data_age_ms\n", cs->file);
-			goto out;
-		}
+	if (load_strategies(cfg, run.core, err, sizeof(err)) != KE_OK) {
+		fprintf(stderr, "kis-engine: %s\n", err);
+		goto out;
 	}
 
 	char out_dir[CONFIG_PATH_MAX];
@@ -316,6 +327,136 @@ out:
 	return status;
 }
 
+static void usage_run(FILE *fp)
+{
+	fputs("usage: kis-engine run --config FILE [--strategy FILE.lua ...] [--mode paper|mock|real] [--live]\n"
+	      "                      [--secrets FILE] [--duration SECONDS] [--feed-clock] [--quiet]\n"
+	      "\n"
+	      "Runs the strategies on live KIS market data (the config's kis = {...} table:\n"
+	      "environment, hosts). --mode paper fills orders with the built-in simulated broker\n"
+	      "and sends nothing to KIS; mock and real trade the KIS account of kis.env. Real\n"
+	      "mode refuses to start without --live. Credentials come from KIS_APP_KEY,\n"
+	      "KIS_APP_SECRET, KIS_ACCOUNT, KIS_HTS_ID or --secrets (mode 0600).\n"
+	      "\n"
+	      "  --duration S    stop after S seconds (default: until SIGINT/SIGTERM)\n"
+	      "  --feed-clock    the engine's clock follows the ticks (kis-sim replaying\n"
+	      "                  another day); default: the wall clock\n"
+	      "\n"
+	      "Exit status: 0 clean stop, 1 a strategy failed or KIS refused, 2 bad usage or config.\n",
+	      fp);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'C'},  {"strategy", required_argument, NULL, 's'},
+	    {"mode", required_argument, NULL, 'm'},    {"live", no_argument, NULL, 'L'},
+	    {"secrets", required_argument, NULL, 'S'}, {"duration", required_argument, NULL, 'd'},
+	    {"feed-clock", no_argument, NULL, 'F'},    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *mode = NULL, *strategies[CONFIG_MAX_STRATEGIES];
+	struct live_options lo = {0};
+	int nstrat = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': config = optarg; break;
+		case 's':
+			if (nstrat == CONFIG_MAX_STRATEGIES) {
+				fprintf(stderr, "kis-engine: at most %d strategies\n", CONFIG_MAX_STRATEGIES);
+				return EXIT_USAGE;
+			}
+			strategies[nstrat++] = optarg;
+			break;
+		case 'm': mode = optarg; break;
+		case 'L': lo.allow_real = 1; break;
+		case 'S': lo.secrets_file = optarg; break;
+		case 'd': {
+			int64_t secs;
+			if (parse_krw(optarg, &secs) != KE_OK || secs <= 0) {
+				fprintf(stderr, "kis-engine: --duration wants whole seconds\n");
+				return EXIT_USAGE;
+			}
+			lo.duration_ms = secs * 1000;
+			break;
+		}
+		case 'F': lo.feed_clock = 1; break;
+		case 'q': lo.quiet = 1; break;
+		case 'h': usage_run(stdout); return 0;
+		default: usage_run(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !config) {
+		fprintf(stderr, "kis-engine: run needs --config FILE%s\n",
+		        optind < argc ? " and no other arguments" : "");
+		usage_run(stderr);
+		return EXIT_USAGE;
+	}
+	struct engine_config *cfg = malloc(sizeof(*cfg));
+	if (!cfg)
+		return EXIT_USAGE;
+	config_defaults(cfg);
+	char err[4096];
+	int status = EXIT_USAGE;
+	struct core *core = NULL;
+	if (config_load(config, cfg, err, sizeof(err)) != KE_OK) {
+		fprintf(stderr, "kis-engine: %s\n", err);
+		goto out;
+	}
+	if (nstrat > 0) {
+		config_free(cfg);
+		cfg->nstrategies = nstrat;
+		for (int i = 0; i < nstrat; i++) {
+			struct config_strategy *st = &cfg->strategies[i];
+			memset(st, 0, sizeof(*st));
+			snprintf(st->file, sizeof(st->file), "%s", strategies[i]);
+			st->cash = -1;
+			st->halt_on_error = 1;
+		}
+	}
+	lo.mode = strcmp(cfg->kis.env, "real") == 0 ? LIVE_REAL : LIVE_MOCK;
+	if (cfg->live.mode[0])
+		live_mode_parse(cfg->live.mode, &lo.mode); /* checked by the config reader */
+	if (cfg->live.feed_clock)
+		lo.feed_clock = 1;
+	if (mode && live_mode_parse(mode, &lo.mode) != KE_OK) {
+		fprintf(stderr, "kis-engine: --mode must be paper, mock or real\n");
+		goto out;
+	}
+	if (cfg->nstrategies == 0) {
+		fprintf(stderr, "kis-engine: no strategies (config strategies = {...} or --strategy)\n");
+		goto out;
+	}
+	if (config_allocate_cash(cfg, err, sizeof(err)) != KE_OK || core_new(&cfg->core, &core) != KE_OK) {
+		fprintf(stderr, "kis-engine: %s\n", err);
+		goto out;
+	}
+	struct core_log_sink sink = {NULL, log_stderr, lo.quiet ? CORE_LOG_WARN : CORE_LOG_INFO};
+	core_set_log(core, &sink);
+	if (load_strategies(cfg, core, err, sizeof(err)) != KE_OK) {
+		fprintf(stderr, "kis-engine: %s\n", err);
+		goto out;
+	}
+	lo.cfg = cfg;
+	status = live_run(&lo, core, err, sizeof(err));
+	if (status != 0 && err[0])
+		fprintf(stderr, "kis-engine: %s\n", err);
+	if (!lo.quiet) {
+		struct core_totals t;
+		core_totals(core, -1, &t);
+		char cash[KE_KRW_BUF], pos[KE_KRW_BUF], fees[KE_KRW_BUF];
+		fprintf(stderr, "kis-engine: cash %s KRW, positions %s KRW, fees and taxes %s KRW\n",
+		        ke_format_krw(cash, t.cash), ke_format_krw(pos, t.position_value),
+		        ke_format_krw(fees, t.fees + t.taxes));
+	}
+out:
+	core_free(core);
+	config_free(cfg);
+	free(cfg);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -325,6 +466,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "backtest") == 0)
 		return cmd_backtest(argc - 1, argv + 1);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (kiscmd_is_command(cmd))
 		return kiscmd_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -49,6 +49,13 @@ struct config_kis {
 	int hashkey;                           /* 1: send a hashkey with orders */
 };
 
+/* The live = { ... } table: how kis-engine run runs. */
+struct config_live {
+	char mode[8];                  /* "" = from kis.env; "paper", "mock" or "real" */
+	int feed_clock;                /* 1: the clock follows the ticks (kis-sim replays) */
+	char journal[CONFIG_PATH_MAX]; /* the SQLite journal; "" = none yet */
+};
+
 struct engine_config {
 	char path[CONFIG_PATH_MAX]; /* "" when defaults only */
 	struct core_config core;
@@ -64,6 +71,7 @@ struct engine_config {
 	int32_t from_day, to_day; /* KST day numbers, -1 = open */
 	char out_dir[CONFIG_PATH_MAX];
 	struct config_kis kis;
+	struct config_live live;
 };
 
 void config_defaults(struct engine_config *cfg);

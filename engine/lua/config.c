@@ -249,6 +249,30 @@ static void read_kis(lua_State *L, const struct walk *w, struct config_kis *k)
 	lua_pop(L, 1);
 }
 
+static void read_live(lua_State *L, const struct walk *w, struct config_live *lv)
+{
+	static const char *const keys[] = {"mode", "feed_clock", "journal", NULL};
+	if (!lua_istable(L, -1))
+		fail(L, w, "live", "must be a table");
+	int t = lua_gettop(L);
+	check_keys(L, w, t, "live", keys);
+	if (get(L, t, "mode")) {
+		const char *v = read_str(L, w, "live.mode");
+		if (strcmp(v, "paper") != 0 && strcmp(v, "mock") != 0 && strcmp(v, "real") != 0)
+			fail(L, w, "live.mode", "must be \"paper\", \"mock\" or \"real\"");
+		copy_str(L, w, "live.mode", lv->mode, sizeof(lv->mode));
+	}
+	if (get(L, t, "feed_clock")) {
+		if (!lua_isboolean(L, -1))
+			fail(L, w, "live.feed_clock", "must be true or false");
+		lv->feed_clock = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	if (get(L, t, "journal"))
+		copy_str(L, w, "live.journal", lv->journal, sizeof(lv->journal));
+	lua_pop(L, 1);
+}
+
 /* A deterministic serializer for params (keys sorted), run inside the
  * config state; the strategy's own state evaluates its output. */
 static const char serializer[] =
@@ -425,7 +449,7 @@ static int cfg_walk(lua_State *L)
 	                                   "reserve_ticks", "fill",       "risk",
 	                                   "lua",           "strategies", "data",
 	                                   "from",          "to",         "out",
-	                                   "kis",           NULL};
+	                                   "kis",           "live",       NULL};
 	if (!lua_istable(L, 1))
 		return luaL_error(L, "%s: the config file must return a table (it returned a %s)", w->file,
 		                  luaL_typename(L, 1));
@@ -460,6 +484,8 @@ static int cfg_walk(lua_State *L)
 		copy_str(L, w, "out", cfg->out_dir, sizeof(cfg->out_dir));
 	if (get(L, 1, "kis"))
 		read_kis(L, w, &cfg->kis);
+	if (get(L, 1, "live"))
+		read_live(L, w, &cfg->live);
 	if (get(L, 1, "data")) {
 		int n = list_len(L, w, "data");
 		if (n > CONFIG_MAX_DATA)

@@ -344,6 +344,22 @@ static void test_max_data_age(void **state)
 	expect_error(CFG("data_age_typo.lua"), KE_EINVAL, ": strategies[2].max_data_age: unknown key", NULL);
 }
 
+static void test_live_section(void **state)
+{
+	(void)state;
+	struct engine_config *cfg = new_cfg();
+	char err[2048];
+	config_defaults(cfg);
+	assert_string_equal(cfg->live.mode, ""); /* from kis.env */
+	assert_int_equal(cfg->live.feed_clock, 0);
+	assert_int_equal(load(CFG("live_full.lua"), cfg, err, sizeof(err)), KE_OK);
+	assert_string_equal(cfg->live.mode, "paper");
+	assert_int_equal(cfg->live.feed_clock, 1);
+	assert_string_equal(cfg->live.journal, "/var/lib/kis-engine/journal.db");
+	free_cfg(cfg);
+	expect_error(CFG("live_bad_mode.lua"), KE_EINVAL, ": live.mode: must be \"paper\", \"mock\" or \"real\"", NULL);
+}
+
 static void test_bad_dates(void **state)
 {
 	(void)state;
@@ -407,6 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_bad_dates),
 	    cmocka_unit_test(test_kis_section),
+	    cmocka_unit_test(test_live_section),
 	    cmocka_unit_test(test_max_data_age),
 	    cmocka_unit_test(test_participation_range),
 	    cmocka_unit_test(test_strategies_not_a_list),

@@ -241,10 +241,17 @@ static void test_ticks_equal_replay(void **state)
 			fail_msg("%s: the %d ticks received are not a slice of the replayed file", syms[k], m);
 	}
 	assert_true(f.rec.nbooks > 0);
+	/* A symbol added to the live session is subscribed at once. */
+	assert_int_equal(kis_ws_subscribe(f.ws, "035420", err, sizeof(err)), KE_OK);
+	run_ms(&f, 1500);
+	int later = 0;
+	for (int i = 0; i < f.rec.ntrades; i++)
+		later += strcmp(f.rec.trades[i].symbol, "035420") == 0;
+	assert_true(later > 0);
 	struct kis_ws_stats st;
 	kis_ws_stats(f.ws, &st);
 	assert_int_equal(st.bad_frames, 0);
-	assert_int_equal(st.registrations, 4);
+	assert_int_equal(st.registrations, 6);
 	assert_true(st.records >= st.frames);
 	fx_close(&f);
 }

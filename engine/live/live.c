@@ -1,0 +1,519 @@
+/*
+ * live.c - the live driver (see live.h).
+ *
+ * Start-up:   credentials -> KIS client -> a quote per symbol (previous
+ *             close: the +-30% limits) -> core_start -> the WebSocket feed.
+ * Running:    feed records -> (paper: the simulated broker first) -> core;
+ *             notices -> the KIS broker; a 100 ms clock timer advances the
+ *             core and reports feed health; signals stop.
+ * Stopping:   core_finish (on_stop hooks), then every handle closed and the
+ *             loop drained.
+ */
+#include "live.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "kis_broker.h"
+#include "kis_client.h"
+#include "kis_feed.h"
+#include "kis_ws.h"
+#include "ktime.h"
+#include "simbroker.h"
+
+#define CLOCK_TICK_MS 100
+
+struct live {
+	const struct live_options *opt;
+	struct core *core;
+	uv_loop_t loop;
+	struct kis_client *client;
+	struct kis_ws *ws;
+	struct kis_feed *feed;
+	struct kis_broker *kbroker;
+	struct simbroker *sbroker;
+	uv_timer_t clock;
+	uv_signal_t sigint, sigterm;
+	int handles;
+	int quotes_pending;
+	int started;      /* the feed is running */
+	int core_started; /* core_start done: at once on the wall clock, at the first tick on the feed clock */
+	int stopping;
+	int status;
+	int64_t begun_mono;
+	int64_t feed_time;   /* feed clock: the latest tick time */
+	int64_t drain_until; /* stopping: close by this (ms since begun_mono) */
+	char fatal[512];
+};
+
+static const char *const mode_names[] = {"paper", "mock", "real"};
+
+const char *live_mode_name(enum live_mode m)
+{
+	return (unsigned)m < KE_ARRAY_LEN(mode_names) ? mode_names[m] : "?";
+}
+
+int live_mode_parse(const char *s, enum live_mode *out)
+{
+	for (size_t i = 0; s && i < KE_ARRAY_LEN(mode_names); i++)
+		if (strcmp(s, mode_names[i]) == 0) {
+			*out = (enum live_mode)i;
+			return KE_OK;
+		}
+	return KE_EINVAL;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The engine's notion of now: the wall clock against KIS, the ticks'
+ * clock against a replay (kis-sim), so that every part agrees on the day. */
+static int64_t live_now(const struct live *l)
+{
+	if (l->opt->feed_clock)
+		return l->feed_time > 0 ? l->feed_time : wall_ms();
+	return wall_ms();
+}
+
+static int64_t market_ms(void *ud)
+{
+	return live_now(ud);
+}
+
+static void say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct live *l, const char *fmt, ...)
+{
+	if (l->opt->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "kis-engine: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void stop(struct live *l, int status, const char *why);
+
+/* ---- the feed into the core ---- */
+
+static int lookup_symbol(void *ud, const char *code, int32_t *sym)
+{
+	struct live *l = ud;
+	return core_symbol_find(l->core, code, sym);
+}
+
+static void feed_tick(void *ud, const struct tick *t)
+{
+	struct live *l = ud;
+	if (!l->started || l->stopping)
+		return;
+	struct tick tk = *t;
+	if (l->opt->feed_clock) {
+		if (tk.time > l->feed_time)
+			l->feed_time = tk.time;
+		if (!l->core_started) {
+			/* A replay's day begins with its first print. */
+			core_start(l->core, l->feed_time);
+			l->core_started = 1;
+		}
+		tk.time = l->feed_time; /* KIS stamps whole seconds: never let time go back */
+	} else {
+		/* Ticks carry KIS's second; the core's clock is ours. */
+		tk.time = wall_ms();
+	}
+	if (l->sbroker)
+		simbroker_advance(l->sbroker, tk.time);
+	core_advance(l->core, tk.time);
+	if (l->sbroker)
+		simbroker_on_tick(l->sbroker, &tk);
+	core_on_tick(l->core, &tk);
+	core_pump(l->core);
+}
+
+static void feed_book(void *ud, const struct book *b)
+{
+	struct live *l = ud;
+	if (l->core_started && !l->stopping)
+		core_on_book(l->core, b);
+}
+
+static void ws_trades(void *ud, const struct kis_trade *t, int n)
+{
+	struct live *l = ud;
+	kis_feed_trades(l->feed, t, n, live_now(l));
+}
+
+static void ws_books(void *ud, const struct kis_book *b, int n)
+{
+	struct live *l = ud;
+	kis_feed_books(l->feed, b, n, live_now(l));
+}
+
+static void ws_notices(void *ud, const struct kis_notice *x, int n)
+{
+	struct live *l = ud;
+	for (int i = 0; i < n && l->kbroker; i++)
+		kis_broker_on_notice(l->kbroker, &x[i]);
+	if (l->core_started)
+		core_pump(l->core);
+}
+
+static void ws_resync(void *ud)
+{
+	struct live *l = ud;
+	say(l, "feed reconnected: asking KIS for what was missed");
+	if (l->kbroker)
+		kis_broker_poll_now(l->kbroker);
+}
+
+static void ws_state(void *ud, enum kis_ws_state st, const char *why)
+{
+	struct live *l = ud;
+	say(l, "feed %s (%s)", kis_ws_state_name(st), why);
+	if (st == KIS_WS_STOPPED && !l->stopping)
+		stop(l, 1, "the realtime feed stopped");
+}
+
+static void ws_error(void *ud, const char *msg)
+{
+	struct live *l = ud;
+	if (!l->opt->quiet)
+		fprintf(stderr, "kis-engine: %s\n", msg);
+}
+
+/* ---- time, signals, stopping ---- */
+
+static void on_clock(uv_timer_t *t)
+{
+	struct live *l = t->data;
+	if (l->core_started) {
+		struct kis_ws_stats st;
+		kis_ws_stats(l->ws, &st);
+		struct feed_status fs;
+		kis_feed_status(l->feed, &st, wall_ms(), &fs);
+		core_set_feed_status(l->core, &fs);
+		/* With the wall clock, timers and staleness run even when the
+		 * feed is quiet; a replay's clock moves with its ticks only. */
+		if (!l->opt->feed_clock) {
+			if (l->sbroker)
+				simbroker_advance(l->sbroker, wall_ms());
+			core_advance(l->core, wall_ms());
+		}
+		core_pump(l->core);
+		for (int i = 0; i < core_strategy_count(l->core); i++)
+			if (core_strategy_failed(l->core, i))
+				l->status = 1;
+	}
+	if (l->opt->duration_ms > 0 && (int64_t)uv_now(&l->loop) - l->begun_mono >= l->opt->duration_ms)
+		stop(l, l->status, "the requested duration is over");
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct live *l = s->data;
+	stop(l, l->status, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct live *l = h->data;
+	l->handles--;
+}
+
+/* Second half of stopping: requests still on the wire (orders from on_stop,
+ * cancels) get a moment to be answered, then everything is closed. */
+static void close_all_handles(struct live *l)
+{
+	uv_close((uv_handle_t *)&l->clock, on_closed);
+	uv_close((uv_handle_t *)&l->sigint, on_closed);
+	uv_close((uv_handle_t *)&l->sigterm, on_closed);
+	if (l->ws)
+		kis_ws_close(l->ws);
+	if (l->kbroker) {
+		kis_broker_free(l->kbroker);
+		l->kbroker = NULL;
+	}
+	kis_client_close(l->client);
+	l->client = NULL;
+}
+
+static void on_drain(uv_timer_t *t)
+{
+	struct live *l = t->data;
+	int64_t waited = (int64_t)uv_now(&l->loop) - l->begun_mono;
+	if ((l->client && kis_client_pending(l->client) > 0) && waited < l->drain_until)
+		return;
+	uv_timer_stop(t);
+	if (l->core_started)
+		core_pump(l->core); /* fills the last poll reported */
+	close_all_handles(l);
+}
+
+static void stop(struct live *l, int status, const char *why)
+{
+	if (l->stopping)
+		return;
+	l->stopping = 1;
+	if (status > l->status)
+		l->status = status;
+	say(l, "stopping: %s", why);
+	if (l->core_started) {
+		core_finish(l->core);
+		core_pump(l->core);
+	}
+	uv_signal_stop(&l->sigint);
+	uv_signal_stop(&l->sigterm);
+	/* A last look at today's orders: fills whose notices are still on the
+	 * way are reported before the engine's totals are printed. */
+	if (l->kbroker)
+		kis_broker_poll_now(l->kbroker);
+	/* Reuse the clock timer to wait (at most 3 s) for answers in flight. */
+	l->drain_until = (int64_t)uv_now(&l->loop) - l->begun_mono + 3000;
+	uv_timer_start(&l->clock, on_drain, 0, 20);
+}
+
+/* ---- start-up ---- */
+
+static void start_feed(struct live *l)
+{
+	if (l->stopping)
+		return;
+	if (!l->opt->feed_clock) {
+		core_start(l->core, wall_ms());
+		core_pump(l->core);
+		l->core_started = 1;
+	}
+	l->started = 1;
+	if (kis_ws_start(l->ws) != KE_OK)
+		stop(l, 1, "the realtime feed could not start");
+	say(l, "running %d strateg%s in %s mode", core_strategy_count(l->core),
+	    core_strategy_count(l->core) == 1 ? "y" : "ies", live_mode_name(l->opt->mode));
+}
+
+struct quote_req {
+	struct live *l;
+	int32_t sym;
+};
+
+/* The previous close bounds limit prices (+-30%): learnt from a quote. */
+static void on_quote(void *ud, const struct kis_error *e, const struct kis_msg_quote *q)
+{
+	struct quote_req *qr = ud;
+	struct live *l = qr->l;
+	if (e) {
+		snprintf(l->fatal, sizeof(l->fatal), "quote of %s: %s%s%s", core_symbol_name(l->core, qr->sym), e->code,
+		         e->code[0] ? " " : "", e->msg);
+		free(qr);
+		stop(l, 1, l->fatal);
+		return;
+	}
+	if (q->prev_close > 0)
+		core_set_prev_close(l->core, qr->sym, q->prev_close);
+	free(qr);
+	if (--l->quotes_pending == 0)
+		start_feed(l);
+}
+
+static int live_subscribe_all(struct live *l, char *err, size_t errlen)
+{
+	int32_t n = core_symbol_count(l->core);
+	if (n == 0) {
+		snprintf(err, errlen, "no symbols: every strategy must name the symbols it trades (s.symbols)");
+		return KE_EINVAL;
+	}
+	for (int32_t i = 0; i < n; i++) {
+		int rc = kis_ws_subscribe(l->ws, core_symbol_name(l->core, i), err, errlen);
+		if (rc != KE_OK)
+			return rc;
+	}
+	return KE_OK;
+}
+
+static int64_t broker_clock(void *ud)
+{
+	return live_now(ud);
+}
+
+static const char *broker_symbol(void *ud, int32_t sym)
+{
+	struct live *l = ud;
+	return core_symbol_name(l->core, sym);
+}
+
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static int build(struct live *l, const struct kis_credentials *cred, char *err, size_t errlen)
+{
+	const struct config_kis *k = &l->opt->cfg->kis;
+	enum kis_env env;
+	if (kis_env_parse(k->env, &env) != KE_OK)
+		return fail(err, errlen, 2, "kis.env must be \"mock\" or \"real\"");
+	if (l->opt->mode == LIVE_MOCK && env != KIS_ENV_MOCK)
+		return fail(err, errlen, 2, "mode mock needs kis.env = \"mock\"");
+	if (l->opt->mode == LIVE_REAL && env != KIS_ENV_REAL)
+		return fail(err, errlen, 2, "mode real needs kis.env = \"real\"");
+	struct kis_client_config kc;
+	kis_client_config_default(&kc, env);
+	kc.base_url = k->base_url[0] ? k->base_url : NULL;
+	kc.ws_url = k->ws_url[0] ? k->ws_url : NULL;
+	kc.ca_file = k->ca_file[0] ? k->ca_file : NULL;
+	kc.cache_dir = k->token_cache_dir[0] ? k->token_cache_dir : NULL;
+	kc.rate_per_sec = k->rate_per_sec;
+	if (k->order_timeout_ms)
+		kc.order_timeout_ms = (long)k->order_timeout_ms;
+	if (k->query_timeout_ms)
+		kc.query_timeout_ms = (long)k->query_timeout_ms;
+	kc.use_hashkey = k->hashkey;
+	kc.market_ms = market_ms;
+	kc.market_ud = l;
+	if (kis_client_new(&l->loop, &kc, cred, &l->client, err, errlen) != KE_OK)
+		return 2;
+
+	struct broker_sink sink = core_broker_sink(l->core);
+	if (l->opt->mode == LIVE_PAPER) {
+		struct simbroker_config sc = {l->opt->cfg->fill.slippage_ticks, l->opt->cfg->fill.latency_ms,
+		                              l->opt->cfg->fill.participation_ppm};
+		if (simbroker_new(&sc, sink, &l->sbroker) != KE_OK)
+			return fail(err, errlen, 2, "bad fill settings");
+		struct broker b = simbroker_broker(l->sbroker);
+		core_set_broker(l->core, &b);
+	} else {
+		struct kis_broker_config bc;
+		kis_broker_config_default(&bc, env);
+		if (k->poll_ms)
+			bc.poll_ms = k->poll_ms;
+		if (kis_broker_new(&l->loop, l->client, &bc, broker_symbol, l, broker_clock, l, sink, &l->kbroker) !=
+		    KE_OK)
+			return fail(err, errlen, 2, "cannot create the KIS broker");
+		struct broker b = kis_broker_iface(l->kbroker);
+		core_set_broker(l->core, &b);
+	}
+
+	char acct[11];
+	snprintf(acct, sizeof(acct), "%s%s", cred->cano, cred->prdt);
+	struct kis_ws_config wc;
+	kis_ws_config_default(&wc, env);
+	/* Paper mode trades nothing at KIS: no notices to subscribe. */
+	wc.hts_id = l->opt->mode == LIVE_PAPER ? NULL : cred->hts_id;
+	wc.account = acct;
+	struct kis_ws_sink ws = {.ud = l,
+	                         .on_trades = ws_trades,
+	                         .on_books = ws_books,
+	                         .on_notices = ws_notices,
+	                         .on_resync = ws_resync,
+	                         .on_state = ws_state,
+	                         .on_error = ws_error};
+	if (kis_ws_new(&l->loop, kis_client_endpoint(l->client), kis_client_auth(l->client), &wc, &ws, &l->ws, err,
+	               errlen) != KE_OK)
+		return 2;
+	struct kis_feed_sink fs = {.ud = l, .on_tick = feed_tick, .on_book = feed_book};
+	if (kis_feed_new(lookup_symbol, l, &fs, &l->feed) != KE_OK)
+		return fail(err, errlen, 2, "out of memory");
+	if (live_subscribe_all(l, err, errlen) != KE_OK)
+		return 2;
+	return 0;
+}
+
+int live_run(const struct live_options *opt, struct core *core, char *err, size_t errlen)
+{
+	if (!opt || !opt->cfg || !core)
+		return fail(err, errlen, 2, "live_run: missing options or core");
+	if (opt->mode == LIVE_REAL && !opt->allow_real)
+		return fail(err, errlen, 2, "mode real trades real money: start it with --live");
+	struct kis_credentials cred;
+	char cerr[KIS_CRED_ERR_MAX];
+	int rc = opt->secrets_file && *opt->secrets_file
+	             ? kis_cred_from_file(&cred, opt->secrets_file, cerr, sizeof(cerr))
+	             : kis_cred_from_env(&cred, NULL, NULL, cerr, sizeof(cerr));
+	if (rc != KE_OK)
+		return fail(err, errlen, 2, "credentials: %s", cerr);
+	if (opt->mode != LIVE_PAPER && !cred.hts_id[0])
+		fprintf(stderr,
+		        "kis-engine: warning: no KIS_HTS_ID: no execution notices, fills come from polls only\n");
+
+	struct live *l = calloc(1, sizeof(*l));
+	if (!l) {
+		kis_cred_wipe(&cred);
+		return fail(err, errlen, 1, "out of memory");
+	}
+	l->opt = opt;
+	l->core = core;
+	uv_loop_init(&l->loop);
+	signal(SIGPIPE, SIG_IGN);
+	int status = build(l, &cred, err, errlen);
+	if (opt->mode == LIVE_REAL && status == 0) {
+		char masked[KIS_CRED_MASK_BUF];
+		char acct[16];
+		snprintf(acct, sizeof(acct), "%s-%s", cred.cano, cred.prdt);
+		fprintf(stderr, "kis-engine: REAL account %s, %d strateg%s:\n", kis_cred_mask(acct, masked),
+		        core_strategy_count(core), core_strategy_count(core) == 1 ? "y" : "ies");
+		for (int i = 0; i < core_strategy_count(core); i++) {
+			char cash[KE_KRW_BUF];
+			fprintf(stderr, "  %s: cash %s KRW\n", core_strategy_name(core, i),
+			        ke_format_krw(cash, core_cash(core, i)));
+		}
+	}
+	kis_cred_wipe(&cred);
+	if (status == 0) {
+		uv_timer_init(&l->loop, &l->clock);
+		uv_signal_init(&l->loop, &l->sigint);
+		uv_signal_init(&l->loop, &l->sigterm);
+		l->clock.data = l->sigint.data = l->sigterm.data = l;
+		l->handles = 3;
+		uv_timer_start(&l->clock, on_clock, CLOCK_TICK_MS, CLOCK_TICK_MS);
+		uv_signal_start(&l->sigint, on_signal, SIGINT);
+		uv_signal_start(&l->sigterm, on_signal, SIGTERM);
+		l->begun_mono = (int64_t)uv_now(&l->loop);
+		/* Quotes first: limit prices need each symbol's previous close. */
+		int32_t n = core_symbol_count(core);
+		l->quotes_pending = n;
+		for (int32_t i = 0; i < n && !l->stopping; i++) {
+			struct quote_req *qr = malloc(sizeof(*qr));
+			if (qr) {
+				qr->l = l;
+				qr->sym = i;
+			}
+			if (!qr || kis_client_quote(l->client, core_symbol_name(core, i), on_quote, qr) != KE_OK) {
+				free(qr);
+				stop(l, 1, "cannot ask for quotes");
+			}
+		}
+		uv_run(&l->loop, UV_RUN_DEFAULT);
+		status = l->status;
+		if (l->fatal[0])
+			snprintf(err, errlen, "%s", l->fatal);
+	} else {
+		if (l->ws)
+			kis_ws_close(l->ws);
+		if (l->kbroker)
+			kis_broker_free(l->kbroker);
+		kis_client_close(l->client);
+		uv_run(&l->loop, UV_RUN_DEFAULT);
+	}
+	if (l->ws)
+		kis_ws_free(l->ws);
+	uv_run(&l->loop, UV_RUN_DEFAULT);
+	kis_feed_free(l->feed);
+	simbroker_free(l->sbroker);
+	uv_loop_close(&l->loop);
+	free(l);
+	return status;
+}
