@@ -14,6 +14,7 @@
 #include "backtest.h"
 #include "config.h"
 #include "core.h"
+#include "journalcmd.h"
 #include "kiscmd.h"
 #include "ktime.h"
 #include "live.h"
@@ -69,6 +70,7 @@ static void usage_main(FILE *fp)
 	      "commands:\n"
 	      "  backtest   replay CSV data through Lua strategies (kis-engine backtest --help)\n"
 	      "  run        run strategies live: paper, mock or real (kis-engine run --help)\n"
+	      "  journal    the orders and fills a live run recorded (kis-engine journal --help)\n"
 	      "  account    cash, positions and open orders of the KIS account\n"
 	      "  quote      the current price of a symbol\n"
 	      "  order      place an order: order buy|sell SYMBOL QTY [PRICE]\n"
@@ -468,6 +470,8 @@ int main(int argc, char **argv)
 		return cmd_backtest(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "journal") == 0)
+		return journalcmd_main(argc - 1, argv + 1);
 	if (kiscmd_is_command(cmd))
 		return kiscmd_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

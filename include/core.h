@@ -39,6 +39,10 @@ struct core_observer {
 	void *ctx;
 	void (*on_order)(void *ctx, const struct order *o);
 	void (*on_fill)(void *ctx, const struct fill *f);
+	/* May be NULL. Called after on_order(submitted) and before the broker
+	 * sees the order: a non-zero return (the journal could not record it)
+	 * rejects the order, and the request never leaves. */
+	int (*before_send)(void *ctx, const struct order *o);
 };
 
 enum core_market_reserve {

@@ -282,6 +282,10 @@ static int place_order(struct core *c, int strategy, const struct order_request 
 	order_set_state(o, ORDER_SUBMITTED, c->now);
 	/* The observer (journal) records the order before the request leaves. */
 	notify_order(c, o);
+	if (c->obs.before_send && c->obs.before_send(c->obs.ctx, o) != KE_OK) {
+		end_order(c, o, ORDER_REJECTED, "the journal could not record the order, so it was not sent");
+		return KE_OK;
+	}
 	if (!c->has_broker || c->broker.place(c->broker.self, o) != KE_OK)
 		end_order(c, o, ORDER_REJECTED, "the broker could not take the order request");
 	return KE_OK;

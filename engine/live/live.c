@@ -19,6 +19,7 @@
 #include <time.h>
 #include <uv.h>
 
+#include "journal.h"
 #include "kis_broker.h"
 #include "kis_client.h"
 #include "kis_feed.h"
@@ -27,6 +28,14 @@
 #include "simbroker.h"
 
 #define CLOCK_TICK_MS 100
+
+/* What the journal knows of an engine order: its row, and the KIS numbers
+ * (kept here because the broker forgets an order once it has ended). */
+struct jentry {
+	int64_t id; /* journal order id; 0: not journaled */
+	char orgno[JOURNAL_ORGNO_MAX];
+	char odno[JOURNAL_ODNO_MAX];
+};
 
 struct live {
 	const struct live_options *opt;
@@ -46,6 +55,10 @@ struct live {
 	int stopping;
 	int status;
 	int64_t begun_mono;
+	struct journal *jr; /* NULL: no live.journal configured */
+	int64_t run_id;
+	struct jentry *jid; /* by engine order id */
+	int64_t njid;
 	int64_t feed_time;   /* feed clock: the latest tick time */
 	int64_t drain_until; /* stopping: close by this (ms since begun_mono) */
 	char fatal[512];
@@ -103,6 +116,106 @@ static void say(struct live *l, const char *fmt, ...)
 }
 
 static void stop(struct live *l, int status, const char *why);
+
+/* ---- the journal: every order recorded before its request leaves ---- */
+
+static void journal_row(struct live *l, const struct order *o, struct jentry *e, struct journal_order *jo)
+{
+	memset(jo, 0, sizeof(*jo));
+	jo->run_id = l->run_id;
+	jo->engine_id = o->id;
+	snprintf(jo->strategy, sizeof(jo->strategy), "%s", core_strategy_name(l->core, o->strategy));
+	snprintf(jo->symbol, sizeof(jo->symbol), "%s", core_symbol_name(l->core, o->sym));
+	jo->side = o->side;
+	jo->type = o->type;
+	jo->price = o->price;
+	jo->qty = o->qty;
+	jo->created = o->created;
+	jo->updated = o->updated;
+	snprintf(jo->state, sizeof(jo->state), "%s", order_state_name(o->state));
+	jo->filled_qty = o->filled_qty;
+	snprintf(jo->reason, sizeof(jo->reason), "%s", o->reason);
+	struct kis_broker_order_info info;
+	if (l->kbroker && kis_broker_order_info(l->kbroker, o->id, &info) == KE_OK && info.odno[0]) {
+		snprintf(e->orgno, sizeof(e->orgno), "%s", info.orgno);
+		snprintf(e->odno, sizeof(e->odno), "%s", info.odno);
+	}
+	snprintf(jo->orgno, sizeof(jo->orgno), "%s", e->orgno);
+	snprintf(jo->odno, sizeof(jo->odno), "%s", e->odno);
+}
+
+static struct jentry *jid_slot(struct live *l, int64_t engine_id)
+{
+	if (engine_id <= 0)
+		return NULL;
+	if (engine_id >= l->njid) {
+		int64_t n = l->njid ? l->njid : 256;
+		while (n <= engine_id)
+			n *= 2;
+		struct jentry *p = realloc(l->jid, (size_t)n * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p + l->njid, 0, (size_t)(n - l->njid) * sizeof(*p));
+		l->jid = p;
+		l->njid = n;
+	}
+	return &l->jid[engine_id];
+}
+
+static int jr_before_send(void *ctx, const struct order *o)
+{
+	struct live *l = ctx;
+	struct jentry *slot = jid_slot(l, o->id);
+	if (!slot)
+		return KE_ENOMEM;
+	struct journal_order jo;
+	journal_row(l, o, slot, &jo);
+	int rc = journal_order_add(l->jr, &jo);
+	if (rc != KE_OK) {
+		fprintf(stderr, "kis-engine: journal: %s: order %lld not sent\n", journal_errmsg(l->jr),
+		        (long long)o->id);
+		return rc;
+	}
+	slot->id = jo.id;
+	return KE_OK;
+}
+
+static void jr_order(void *ctx, const struct order *o)
+{
+	struct live *l = ctx;
+	struct jentry *slot = o->id > 0 && o->id < l->njid ? &l->jid[o->id] : NULL;
+	if (!slot || slot->id == 0)
+		return; /* not sent (pre-trade rejection) or not yet recorded */
+	struct journal_order jo;
+	journal_row(l, o, slot, &jo);
+	jo.id = slot->id;
+	if (journal_order_update(l->jr, &jo) != KE_OK)
+		fprintf(stderr, "kis-engine: journal: %s (order %lld)\n", journal_errmsg(l->jr), (long long)o->id);
+}
+
+static void jr_fill(void *ctx, const struct fill *f)
+{
+	struct live *l = ctx;
+	struct jentry *slot = f->order_id > 0 && f->order_id < l->njid ? &l->jid[f->order_id] : NULL;
+	if (!slot || slot->id == 0)
+		return;
+	const struct order *o = core_order(l->core, f->order_id);
+	struct journal_fill jf;
+	memset(&jf, 0, sizeof(jf));
+	jf.order_id = slot->id;
+	jf.time = f->time;
+	jf.qty = f->qty;
+	jf.price = f->price;
+	jf.fee = f->fee;
+	jf.tax = f->tax;
+	/* The order's cumulative quantity after this fill identifies it. */
+	snprintf(jf.venue_key, sizeof(jf.venue_key), "%s:%lld", slot->odno[0] ? slot->odno : "engine",
+	         (long long)(o ? o->filled_qty : 0));
+	int inserted = 0;
+	if (journal_fill_add(l->jr, &jf, &inserted) != KE_OK)
+		fprintf(stderr, "kis-engine: journal: %s (fill of order %lld)\n", journal_errmsg(l->jr),
+		        (long long)f->order_id);
+}
 
 /* ---- the feed into the core ---- */
 
@@ -472,6 +585,20 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 		}
 	}
 	kis_cred_wipe(&cred);
+	const char *jpath = opt->cfg->live.journal;
+	if (status == 0 && jpath[0]) {
+		if (journal_open(jpath, &l->jr, err, errlen) != KE_OK ||
+		    journal_run_begin(l->jr, wall_ms(), live_mode_name(opt->mode), opt->cfg->kis.env, &l->run_id) !=
+		        KE_OK) {
+			if (l->jr)
+				snprintf(err, errlen, "journal %s: %s", jpath, journal_errmsg(l->jr));
+			status = 2;
+		} else {
+			struct core_observer obs = {
+			    .ctx = l, .on_order = jr_order, .on_fill = jr_fill, .before_send = jr_before_send};
+			core_set_observer(core, &obs);
+		}
+	}
 	if (status == 0) {
 		uv_timer_init(&l->loop, &l->clock);
 		uv_signal_init(&l->loop, &l->sigint);
@@ -513,6 +640,13 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	uv_run(&l->loop, UV_RUN_DEFAULT);
 	kis_feed_free(l->feed);
 	simbroker_free(l->sbroker);
+	if (l->jr) {
+		struct core_observer none = {0};
+		core_set_observer(core, &none);
+		journal_run_end(l->jr, l->run_id, wall_ms(), l->status == 0 ? "stopped" : "failed");
+		journal_close(l->jr);
+	}
+	free(l->jid);
 	uv_loop_close(&l->loop);
 	free(l);
 	return status;

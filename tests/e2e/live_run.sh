@@ -38,6 +38,7 @@ return {
   kis = { env = "mock", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT",
           rate_per_sec = 0, poll_ms = 500 },
   strategies = { { file = "$SRC/strategies/sma_cross.lua", params = { fast = 2, slow = 4, qty = 1 } } },
+  live = { journal = "$SCRATCH/$1.journal" },
 }
 LUA
 }
@@ -65,6 +66,32 @@ signals=$(grep -c 'sma_cross: cross' "$SCRATCH/mock.out" || true)
 [ "$signals" -ge 1 ] || fail "mock: no signal"
 [ "$(placed)" = "$signals" ] || fail "mock: $signals signals but $(placed) orders at the venue"
 grep -q "feed live (subscribed)" "$SCRATCH/mock.out" || fail "mock: the feed never went live"
+
+# The journal holds every order sent, under the venue's order number, and
+# its fills agree with the venue's (read here with Python's sqlite3, not the engine).
+curl -s "http://127.0.0.1:$PORT/_sim/state" >"$SCRATCH/state.json"
+python3 - "$SCRATCH/mock.journal" "$SCRATCH/state.json" <<'PY' || fail "journal and venue disagree"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+venue = {int(o["odno"]): o for o in json.load(open(sys.argv[2]))["venue"]["orders"] if o["kind"] == "new"}
+rows = db.execute("select id, odno, side, qty, state, filled_qty from orders").fetchall()
+assert len(rows) == len(venue), (len(rows), len(venue))
+for oid, odno, side, qty, state, filled in rows:
+    v = venue[int(odno)]                       # every journaled order has its KIS number
+    assert v["side"] == side and v["qty"] == qty, (v, side, qty)
+    fills = db.execute("select coalesce(sum(qty), 0) from fills where order_id = ?", (oid,)).fetchone()[0]
+    assert fills == filled, (oid, fills, filled)
+    assert filled <= v["filled_qty"], (oid, filled, v["filled_qty"])
+mode = db.execute("pragma journal_mode").fetchone()[0]
+assert mode == "wal", mode
+runs = db.execute("select count(*) from runs").fetchone()[0]
+assert runs == 1, runs
+PY
+[ "$(stat -c %a "$SCRATCH/mock.journal")" = 600 ] || fail "the journal is not mode 0600"
+st=0
+"$ENGINE" journal --config "$SCRATCH/mock.lua" --date 2026-03-02 >"$SCRATCH/journal.out" 2>&1 || st=$?
+[ $st -eq 0 ] || fail "kis-engine journal: exit $st"
+grep -q "^$signals orders, " "$SCRATCH/journal.out" || fail "kis-engine journal lists $(tail -1 "$SCRATCH/journal.out")"
 
 # Real money needs --live; a bad mode or a missing config is a usage error.
 st=0

@@ -106,7 +106,7 @@ static inline void harness_init(struct harness *h)
 		abort();
 	struct core_log_sink sink = {h, sink_log, CORE_LOG_DEBUG};
 	core_set_log(h->core, &sink);
-	struct core_observer obs = {h, obs_order, obs_fill};
+	struct core_observer obs = {.ctx = h, .on_order = obs_order, .on_fill = obs_fill};
 	core_set_observer(h->core, &obs);
 	struct broker b = simbroker_broker(h->sb);
 	core_set_broker(h->core, &b);

@@ -514,6 +514,55 @@ static void test_strategies_have_separate_books(void **state)
 
 /* ---- order books, feed status, the stale-data guard ---- */
 
+/* A journal that can fail: counts what it saw, refuses on demand. */
+struct journal_probe {
+	int orders_seen, refuse;
+	enum order_state state_at_send;
+};
+
+static void jp_order(void *ctx, const struct order *o)
+{
+	struct journal_probe *j = ctx;
+	(void)o;
+	j->orders_seen++;
+}
+
+static int jp_before_send(void *ctx, const struct order *o)
+{
+	struct journal_probe *j = ctx;
+	j->state_at_send = o->state;
+	return j->refuse ? KE_EIO : KE_OK;
+}
+
+static void test_journal_refusal_keeps_the_order_home(void **state)
+{
+	(void)state;
+	struct fx *f = setup_fx(1, 1000000, NULL, 1);
+	struct journal_probe jp = {0};
+	struct core_observer obs = {.ctx = &jp, .on_order = jp_order, .before_send = jp_before_send};
+	core_set_observer(f->c, &obs);
+	struct order_request rq = {.sym = f->sym, .side = SIDE_BUY, .type = ORDER_LIMIT, .price = 70000, .qty = 1};
+	int64_t id;
+	char err[128];
+	/* Recorded: it goes to the broker (the simulated one holds it). */
+	assert_int_equal(core_place(f->c, 0, &rq, &id, err, sizeof(err)), KE_OK);
+	assert_int_equal(jp.state_at_send, ORDER_SUBMITTED);
+	assert_int_equal(simbroker_open_count(f->v), 1);
+	/* Not recorded: rejected at home, never sent, its cash released. */
+	jp.refuse = 1;
+	assert_int_equal(core_place(f->c, 0, &rq, &id, err, sizeof(err)), KE_OK);
+	core_pump(f->c);
+	assert_int_equal(simbroker_open_count(f->v), 1);
+	/* The strategy heard: order 2 submitted, then rejected (order 1's
+	 * acceptance comes from the broker's queue, after). */
+	assert_non_null(strstr(f->p[0].log, "order 2 submitted;order 2 rejected;"));
+	assert_int_equal(jp.orders_seen, 4); /* 1 submitted, 2 submitted, 2 rejected, 1 accepted */
+	/* 1,000,000 minus the first order's reservation only: 70,000 + commission
+	 * at 0.015% = 10 won (truncated) -> 929,990 available. */
+	assert_int_equal(core_available_cash(f->c, 0), 1000000 - 70000 - 10);
+	teardown_fx(f);
+}
+
 static void test_book_stored_and_replaced(void **state)
 {
 	(void)state;
@@ -723,6 +772,7 @@ int main(void)
 	    cmocka_unit_test(test_every_timer_does_not_burst_after_a_gap),
 	    cmocka_unit_test(test_strategies_have_separate_books),
 	    cmocka_unit_test(test_book_stored_and_replaced),
+	    cmocka_unit_test(test_journal_refusal_keeps_the_order_home),
 	    cmocka_unit_test(test_feed_status_default_and_set),
 	    cmocka_unit_test(test_stale_guard),
 	    cmocka_unit_test(test_stale_guard_spares_close_all),
