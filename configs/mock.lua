@@ -3,7 +3,11 @@
 -- Credentials: KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT, KIS_HTS_ID (or kis.secrets_file, mode 0600).
 --   build/kis-engine run --config configs/mock.lua
 return {
-	live = { mode = "mock" },
+	live = {
+		mode = "mock",
+		journal = "out/mock-journal.db", -- every order before it is sent (kis-engine journal)
+		halt_file = "out/mock.HALT", -- kis-engine halt --config configs/mock.lua creates it: trading stops
+	},
 	kis = {
 		env = "mock",
 		rate_per_sec = 1, -- KIS allows 1 REST call per second on mock

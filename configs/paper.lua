@@ -3,7 +3,11 @@
 -- needed for the market data: KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT in the environment.
 --   build/kis-engine run --config configs/paper.lua
 return {
-	live = { mode = "paper" },
+	live = {
+		mode = "paper",
+		journal = "out/paper-journal.db", -- every order before it is sent (kis-engine journal)
+		halt_file = "out/paper.HALT", -- kis-engine halt --config configs/paper.lua creates it: trading stops
+	},
 	kis = { env = "mock" },
 	cash = 10000000, -- the simulated account's cash
 	fill = { slippage_ticks = 1, latency_ms = 100 }, -- how the simulated broker fills (configs/backtest.lua)

@@ -3,7 +3,11 @@
 -- Credentials of the real app key: KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT, KIS_HTS_ID.
 --   build/kis-engine run --config configs/real.lua --live
 return {
-	live = { mode = "real" },
+	live = {
+		mode = "real",
+		journal = "out/real-journal.db", -- every order before it is sent (kis-engine journal)
+		halt_file = "out/real.HALT", -- kis-engine halt --config configs/real.lua creates it: trading stops
+	},
 	kis = {
 		env = "real",
 		rate_per_sec = 18, -- KIS's limit per account (2026-04 notice)

@@ -6,6 +6,8 @@
 return {
 	live = {
 		mode = "mock", -- orders go to kis-sim's mock account
+		journal = "out/sim-journal.db", -- every order before it is sent (kis-engine journal)
+		halt_file = "out/sim.HALT", -- kis-engine halt --config configs/sim.lua creates it
 		feed_clock = true, -- kis-sim replays 2026-03-02 at any speed: follow its clock
 	},
 	kis = {

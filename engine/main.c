@@ -71,6 +71,7 @@ static void usage_main(FILE *fp)
 	      "  backtest   replay CSV data through Lua strategies (kis-engine backtest --help)\n"
 	      "  run        run strategies live: paper, mock or real (kis-engine run --help)\n"
 	      "  journal    the orders and fills a live run recorded (kis-engine journal --help)\n"
+	      "  halt       the kill switch of a running `run` (kis-engine halt --config FILE)\n"
 	      "  account    cash, positions and open orders of the KIS account\n"
 	      "  quote      the current price of a symbol\n"
 	      "  order      place an order: order buy|sell SYMBOL QTY [PRICE]\n"
@@ -459,6 +460,41 @@ out:
 	return status;
 }
 
+/* kis-engine halt --config FILE: the kill switch of a running `run`. It
+ * creates live.halt_file; the engine polls it every second, halts every
+ * strategy and cancels their open orders (SIGUSR1 does the same). */
+static int cmd_halt(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--config") != 0) {
+		fprintf(stderr, "usage: kis-engine halt --config FILE\n");
+		return EXIT_USAGE;
+	}
+	struct engine_config *cfg = malloc(sizeof(*cfg));
+	if (!cfg)
+		return EXIT_USAGE;
+	config_defaults(cfg);
+	char err[4096];
+	int status = EXIT_USAGE;
+	if (config_load(argv[2], cfg, err, sizeof(err)) != KE_OK) {
+		fprintf(stderr, "kis-engine: %s\n", err);
+	} else if (!cfg->live.halt_file[0]) {
+		fprintf(stderr, "kis-engine: %s has no live.halt_file: use kill -USR1 <pid> instead\n", argv[2]);
+	} else {
+		FILE *fp = fopen(cfg->live.halt_file, "w");
+		if (!fp) {
+			fprintf(stderr, "kis-engine: cannot create %s\n", cfg->live.halt_file);
+		} else {
+			fprintf(fp, "halt requested at %lld\n", (long long)time(NULL));
+			fclose(fp);
+			printf("halt requested: %s (the engine stops trading within a second)\n", cfg->live.halt_file);
+			status = 0;
+		}
+	}
+	config_free(cfg);
+	free(cfg);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -470,6 +506,8 @@ int main(int argc, char **argv)
 		return cmd_backtest(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "halt") == 0)
+		return cmd_halt(argc - 1, argv + 1);
 	if (strcmp(cmd, "journal") == 0)
 		return journalcmd_main(argc - 1, argv + 1);
 	if (kiscmd_is_command(cmd))

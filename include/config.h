@@ -51,9 +51,10 @@ struct config_kis {
 
 /* The live = { ... } table: how kis-engine run runs. */
 struct config_live {
-	char mode[8];                  /* "" = from kis.env; "paper", "mock" or "real" */
-	int feed_clock;                /* 1: the clock follows the ticks (kis-sim replays) */
-	char journal[CONFIG_PATH_MAX]; /* the SQLite journal; "" = none yet */
+	char mode[8];                    /* "" = from kis.env; "paper", "mock" or "real" */
+	int feed_clock;                  /* 1: the clock follows the ticks (kis-sim replays) */
+	char journal[CONFIG_PATH_MAX];   /* the SQLite journal; "" = none */
+	char halt_file[CONFIG_PATH_MAX]; /* kill switch: when this file appears, trading stops; "" = none */
 };
 
 struct engine_config {

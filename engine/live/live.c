@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "journal.h"
@@ -47,12 +49,14 @@ struct live {
 	struct kis_broker *kbroker;
 	struct simbroker *sbroker;
 	uv_timer_t clock;
-	uv_signal_t sigint, sigterm;
+	uv_signal_t sigint, sigterm, sigusr1;
 	int handles;
 	int quotes_pending;
 	int started;      /* the feed is running */
 	int core_started; /* core_start done: at once on the wall clock, at the first tick on the feed clock */
 	int stopping;
+	int halted; /* the kill switch fired: no new orders, open ones cancelled */
+	int clock_ticks;
 	int status;
 	int64_t begun_mono;
 	struct journal *jr; /* NULL: no live.journal configured */
@@ -306,6 +310,8 @@ static void ws_error(void *ud, const char *msg)
 
 /* ---- time, signals, stopping ---- */
 
+static void halt_all(struct live *l, const char *why);
+
 static void on_clock(uv_timer_t *t)
 {
 	struct live *l = t->data;
@@ -326,9 +332,32 @@ static void on_clock(uv_timer_t *t)
 		for (int i = 0; i < core_strategy_count(l->core); i++)
 			if (core_strategy_failed(l->core, i))
 				l->status = 1;
+		/* Once a second: has someone asked to stop trading? */
+		const char *hf = l->opt->cfg->live.halt_file;
+		if (hf[0] && ++l->clock_ticks % (1000 / CLOCK_TICK_MS) == 0 && access(hf, F_OK) == 0)
+			halt_all(l, "halt file");
 	}
 	if (l->opt->duration_ms > 0 && (int64_t)uv_now(&l->loop) - l->begun_mono >= l->opt->duration_ms)
 		stop(l, l->status, "the requested duration is over");
+}
+
+/* The kill switch: every strategy halted (open orders cancelled, no new
+ * ones); the feed keeps running so cancels and fills are still seen. */
+static void halt_all(struct live *l, const char *why)
+{
+	if (l->halted || !l->core_started)
+		return;
+	l->halted = 1;
+	fprintf(stderr, "kis-engine: KILL SWITCH (%s): halting every strategy and cancelling open orders\n", why);
+	for (int i = 0; i < core_strategy_count(l->core); i++)
+		core_halt_strategy(l->core, i, why);
+	core_pump(l->core);
+}
+
+static void on_sigusr1(uv_signal_t *s, int signum)
+{
+	(void)signum;
+	halt_all(s->data, "SIGUSR1");
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -350,6 +379,7 @@ static void close_all_handles(struct live *l)
 	uv_close((uv_handle_t *)&l->clock, on_closed);
 	uv_close((uv_handle_t *)&l->sigint, on_closed);
 	uv_close((uv_handle_t *)&l->sigterm, on_closed);
+	uv_close((uv_handle_t *)&l->sigusr1, on_closed);
 	if (l->ws)
 		kis_ws_close(l->ws);
 	if (l->kbroker) {
@@ -386,6 +416,7 @@ static void stop(struct live *l, int status, const char *why)
 	}
 	uv_signal_stop(&l->sigint);
 	uv_signal_stop(&l->sigterm);
+	uv_signal_stop(&l->sigusr1);
 	/* A last look at today's orders: fills whose notices are still on the
 	 * way are reported before the engine's totals are printed. */
 	if (l->kbroker)
@@ -551,6 +582,10 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 		return fail(err, errlen, 2, "live_run: missing options or core");
 	if (opt->mode == LIVE_REAL && !opt->allow_real)
 		return fail(err, errlen, 2, "mode real trades real money: start it with --live");
+	/* A pulled kill switch stays pulled until someone removes the file. */
+	if (opt->cfg->live.halt_file[0] && access(opt->cfg->live.halt_file, F_OK) == 0)
+		return fail(err, errlen, 2, "the kill switch is engaged (%s exists): remove it to start trading",
+		            opt->cfg->live.halt_file);
 	struct kis_credentials cred;
 	char cerr[KIS_CRED_ERR_MAX];
 	int rc = opt->secrets_file && *opt->secrets_file
@@ -587,6 +622,14 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	kis_cred_wipe(&cred);
 	const char *jpath = opt->cfg->live.journal;
 	if (status == 0 && jpath[0]) {
+		/* Its directory, one level, private (out/ in the example configs). */
+		char dir[CONFIG_PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", jpath);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			mkdir(dir, 0700);
+		}
 		if (journal_open(jpath, &l->jr, err, errlen) != KE_OK ||
 		    journal_run_begin(l->jr, wall_ms(), live_mode_name(opt->mode), opt->cfg->kis.env, &l->run_id) !=
 		        KE_OK) {
@@ -603,11 +646,13 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 		uv_timer_init(&l->loop, &l->clock);
 		uv_signal_init(&l->loop, &l->sigint);
 		uv_signal_init(&l->loop, &l->sigterm);
-		l->clock.data = l->sigint.data = l->sigterm.data = l;
-		l->handles = 3;
+		uv_signal_init(&l->loop, &l->sigusr1);
+		l->clock.data = l->sigint.data = l->sigterm.data = l->sigusr1.data = l;
+		l->handles = 4;
 		uv_timer_start(&l->clock, on_clock, CLOCK_TICK_MS, CLOCK_TICK_MS);
 		uv_signal_start(&l->sigint, on_signal, SIGINT);
 		uv_signal_start(&l->sigterm, on_signal, SIGTERM);
+		uv_signal_start(&l->sigusr1, on_sigusr1, SIGUSR1);
 		l->begun_mono = (int64_t)uv_now(&l->loop);
 		/* Quotes first: limit prices need each symbol's previous close. */
 		int32_t n = core_symbol_count(core);

@@ -251,7 +251,7 @@ static void read_kis(lua_State *L, const struct walk *w, struct config_kis *k)
 
 static void read_live(lua_State *L, const struct walk *w, struct config_live *lv)
 {
-	static const char *const keys[] = {"mode", "feed_clock", "journal", NULL};
+	static const char *const keys[] = {"mode", "feed_clock", "journal", "halt_file", NULL};
 	if (!lua_istable(L, -1))
 		fail(L, w, "live", "must be a table");
 	int t = lua_gettop(L);
@@ -270,6 +270,8 @@ static void read_live(lua_State *L, const struct walk *w, struct config_live *lv
 	}
 	if (get(L, t, "journal"))
 		copy_str(L, w, "live.journal", lv->journal, sizeof(lv->journal));
+	if (get(L, t, "halt_file"))
+		copy_str(L, w, "live.halt_file", lv->halt_file, sizeof(lv->halt_file));
 	lua_pop(L, 1);
 }
 

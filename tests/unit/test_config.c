@@ -356,6 +356,7 @@ static void test_live_section(void **state)
 	assert_string_equal(cfg->live.mode, "paper");
 	assert_int_equal(cfg->live.feed_clock, 1);
 	assert_string_equal(cfg->live.journal, "/var/lib/kis-engine/journal.db");
+	assert_string_equal(cfg->live.halt_file, "/run/kis-engine/HALT");
 	free_cfg(cfg);
 	expect_error(CFG("live_bad_mode.lua"), KE_EINVAL, ": live.mode: must be \"paper\", \"mock\" or \"real\"", NULL);
 }
