@@ -104,6 +104,7 @@ typedef void (*kis_ccld_fn)(void *ud, const struct kis_error *e, const struct ki
 typedef void (*kis_buyable_fn)(void *ud, const struct kis_error *e, const struct kis_msg_buyable *b);
 typedef void (*kis_quote_fn)(void *ud, const struct kis_error *e, const struct kis_msg_quote *q);
 typedef void (*kis_bars_fn)(void *ud, const struct kis_error *e, const struct kis_msg_bar_list *l);
+typedef void (*kis_days_fn)(void *ud, const struct kis_error *e, const struct kis_msg_day_list *l);
 
 /*
  * Each returns KE_OK when the call was taken (the callback will run
@@ -133,6 +134,11 @@ int kis_client_daily_bars(struct kis_client *c, const char *symbol, int n, kis_b
 /* The last n one-minute bars of today up to now, oldest first (30 per call,
  * paged back by time). n 1..400. */
 int kis_client_minute_bars(struct kis_client *c, const char *symbol, int n, kis_bars_fn fn, void *ud);
+
+/* The KRX calendar from yyyymmdd on (chk-holiday: one page; KIS asks for
+ * one call a day, so cache the answer). Real only: KE_ENOENT on mock, whose
+ * host does not offer it (nothing is sent). */
+int kis_client_holidays(struct kis_client *c, const char *yyyymmdd, kis_days_fn fn, void *ud);
 
 /* Today's date in KST as YYYYMMDD, from the market clock. */
 void kis_client_today(const struct kis_client *c, char out[9]);

@@ -123,6 +123,9 @@ int kis_msg_daily_chart_query(const char *symbol, const char *from_yyyymmdd, con
 /* inquire-time-itemchartprice: bars at or before hhmmss today, past data included. */
 int kis_msg_minute_chart_query(const char *symbol, const char *hhmmss, char *buf, size_t cap);
 
+/* chk-holiday (real only): BASS_DT, CTX_AREA_NK "", CTX_AREA_FK "". */
+int kis_msg_holiday_query(const char *yyyymmdd, char *buf, size_t cap);
+
 /* ---- typed answers ---- */
 
 struct kis_msg_position {
@@ -240,6 +243,25 @@ int kis_msg_parse_daily_bars(const struct kis_reply *rep, struct kis_msg_bar_lis
 /* Append output2[] of a minute chart answer (cntg_vol is the volume). */
 int kis_msg_parse_minute_bars(const struct kis_reply *rep, struct kis_msg_bar_list *acc, char *err, size_t errlen);
 void kis_msg_bars_free(struct kis_msg_bar_list *l);
+
+/* One row of chk-holiday: a calendar day from BASS_DT on. */
+struct kis_msg_day {
+	int32_t date;   /* bass_dt YYYYMMDD */
+	int weekday;    /* wday_dvsn_cd: 1 Sunday ... 7 Saturday */
+	int open;       /* opnd_yn Y: the market opens (what decides whether orders are possible) */
+	int business;   /* bzdy_yn Y: bank business day */
+	int trading;    /* tr_day_yn Y: securities business day */
+	int settlement; /* sttl_day_yn Y */
+};
+
+struct kis_msg_day_list {
+	struct kis_msg_day *days;
+	size_t n, cap;
+};
+
+/* Append output[] of a chk-holiday answer. Every flag must be Y or N. */
+int kis_msg_parse_holidays(const struct kis_reply *rep, struct kis_msg_day_list *acc, char *err, size_t errlen);
+void kis_msg_days_free(struct kis_msg_day_list *l);
 
 /*
  * A KIS decimal string ("71200", "-300", "+5", "71234.5678", " 12 ") as

@@ -180,15 +180,13 @@ static int64_t approval_expiry(int64_t now)
 
 static void unlock(struct slot *s)
 {
-	kis_tokcache_unlock(s->cache);
+	if (s->cache) /* NULL once kis_auth_close closed it (which drops the lock) */
+		kis_tokcache_unlock(s->cache);
 }
 
-static void on_issued(void *ud, const struct kis_http_response *r)
+static void issued_answer(struct slot *s, const struct kis_http_response *r)
 {
-	struct slot *s = ud;
 	struct kis_auth *a = s->auth;
-	s->in_flight = 0;
-	unlock(s);
 	if (a->closing)
 		return;
 	struct kis_auth_error e;
@@ -248,6 +246,17 @@ static void on_issued(void *ud, const struct kis_http_response *r)
 	memset(key, 0, sizeof(key));
 	s->state = SLOT_IDLE;
 	serve(s, NULL);
+}
+
+static void on_issued(void *ud, const struct kis_http_response *r)
+{
+	struct slot *s = ud;
+	s->in_flight = 0;
+	/* The lock is released only once the new credential is in the file:
+	 * the next process to take it must find it there, not issue again
+	 * (KIS would answer EGW00133 within the minute). */
+	issued_answer(s, r);
+	unlock(s);
 }
 
 static int send_issue(struct slot *s)

@@ -23,6 +23,7 @@ enum kcl_kind {
 	KCL_QUOTE,
 	KCL_DAILY_BARS,
 	KCL_MINUTE_BARS,
+	KCL_HOLIDAYS,
 };
 
 enum kcl_stage { KCL_STAGE_MAIN = 0, KCL_STAGE_HASHKEY };
@@ -92,6 +93,7 @@ struct call {
 	struct kis_msg_balance bal;
 	struct kis_msg_ccld_list ccld;
 	struct kis_msg_bar_list bars;
+	struct kis_msg_day_list days;
 	struct kis_msg_buyable buyable;
 	struct kis_msg_quote quote;
 	union {
@@ -101,6 +103,7 @@ struct call {
 		kis_buyable_fn buyable;
 		kis_quote_fn quote;
 		kis_bars_fn bars;
+		kis_days_fn days;
 	} fn;
 	void *ud;
 };

@@ -29,6 +29,7 @@ static const char *const path_of[] = {
     [KCL_QUOTE] = "/uapi/domestic-stock/v1/quotations/inquire-price",
     [KCL_DAILY_BARS] = "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice",
     [KCL_MINUTE_BARS] = "/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice",
+    [KCL_HOLIDAYS] = "/uapi/domestic-stock/v1/quotations/chk-holiday",
 };
 
 static int set_err(char *err, size_t errlen, int rc, const char *msg)
@@ -66,6 +67,7 @@ void kcl_call_free(struct call *k)
 	kis_msg_balance_free(&k->bal);
 	kis_msg_ccld_free(&k->ccld);
 	kis_msg_bars_free(&k->bars);
+	kis_msg_days_free(&k->days);
 	memset(k, 0, sizeof(*k));
 	free(k);
 }
@@ -300,6 +302,24 @@ int kis_client_minute_bars(struct kis_client *c, const char *symbol, int n, kis_
 	return start_query(k);
 }
 
+int kis_client_holidays(struct kis_client *c, const char *yyyymmdd, kis_days_fn fn, void *ud)
+{
+	if (!c || !yyyymmdd || !fn)
+		return KE_EINVAL;
+	struct call *k;
+	int rc = prepare(c, KCL_HOLIDAYS, KIS_OP_HOLIDAY, &k);
+	if (rc != KE_OK)
+		return rc; /* KE_ENOENT on mock: the real tr_id never goes there */
+	rc = kis_msg_holiday_query(yyyymmdd, k->query, sizeof(k->query));
+	if (rc != KE_OK) {
+		kcl_call_free(k);
+		return rc;
+	}
+	k->fn.days = fn;
+	k->ud = ud;
+	return kcl_start(k);
+}
+
 /* ---- answers ---- */
 
 /* Cursor paging: another page when KIS says so and the budget allows. */
@@ -417,6 +437,7 @@ int kcl_on_page(struct call *k, const struct kis_reply *rep, struct kis_error *e
 			keep_open_rows(&k->ccld);
 		break;
 	case KCL_BUYABLE: rc = kis_msg_parse_buyable(rep, &k->buyable, msg, sizeof(msg)); break;
+	case KCL_HOLIDAYS: rc = kis_msg_parse_holidays(rep, &k->days, msg, sizeof(msg)); break;
 	case KCL_QUOTE: rc = kis_msg_parse_quote(rep, &k->quote, msg, sizeof(msg)); break;
 	case KCL_DAILY_BARS:
 		before = k->bars.n;
@@ -459,5 +480,6 @@ void kcl_deliver(struct call *k, const struct kis_error *e)
 	case KCL_QUOTE: k->fn.quote(k->ud, e, e ? NULL : &k->quote); break;
 	case KCL_DAILY_BARS:
 	case KCL_MINUTE_BARS: k->fn.bars(k->ud, e, e ? NULL : &k->bars); break;
+	case KCL_HOLIDAYS: k->fn.days(k->ud, e, e ? NULL : &k->days); break;
 	}
 }

@@ -514,6 +514,17 @@ int kis_msg_daily_chart_query(const char *symbol, const char *from_yyyymmdd, con
 	return q_end(&w);
 }
 
+int kis_msg_holiday_query(const char *yyyymmdd, char *buf, size_t cap)
+{
+	struct qw w;
+	if (q_start(&w, buf, cap) != KE_OK || !kis_msg_date(yyyymmdd, NULL))
+		return KE_EINVAL;
+	q_param(&w, "BASS_DT", yyyymmdd);
+	q_param(&w, "CTX_AREA_NK", "");
+	q_param(&w, "CTX_AREA_FK", "");
+	return q_end(&w);
+}
+
 int kis_msg_minute_chart_query(const char *symbol, const char *hhmmss, char *buf, size_t cap)
 {
 	struct qw w;

@@ -656,3 +656,79 @@ void kis_msg_bars_free(struct kis_msg_bar_list *l)
 	free(l->bars);
 	memset(l, 0, sizeof *l);
 }
+
+/* ---- chk-holiday ---- */
+
+/* A Y/N flag into 1/0. */
+static int get_yn(const struct where *w, const cJSON *obj, const char *name, int *out)
+{
+	const char *s;
+	int rc = get_str(w, obj, name, 1, &s);
+	if (rc != KE_OK)
+		return rc;
+	if (strcmp(s, "Y") != 0 && strcmp(s, "N") != 0)
+		return fail(w, name, "not Y or N");
+	*out = s[0] == 'Y';
+	return KE_OK;
+}
+
+int kis_msg_parse_holidays(const struct kis_reply *rep, struct kis_msg_day_list *acc, char *err, size_t errlen)
+{
+	const char *api = "chk-holiday";
+	int rc = check_reply(rep, acc, api, err, errlen), is_array = 0;
+	if (rc != KE_OK)
+		return rc;
+	struct where w = {api, "output", -1, err, errlen};
+	const cJSON *v = output(rep, "output");
+	const size_t n0 = acc->n;
+	if ((rc = list_output(&w, v, &is_array)) != KE_OK)
+		return rc;
+	long i = 0;
+	for (const cJSON *r = is_array ? v->child : v; r; r = is_array ? r->next : NULL, i++) {
+		w.idx = is_array ? i : -1;
+		if (!cJSON_IsObject(r)) {
+			rc = fail_part(&w, "not an object");
+			goto undo;
+		}
+		if ((rc = blank_row(&w, r, "bass_dt")) != 0) {
+			if (rc == 1)
+				continue;
+			goto undo;
+		}
+		struct kis_msg_day d;
+		memset(&d, 0, sizeof d);
+		int64_t wd = 0;
+		if ((rc = get_stamp(&w, r, "bass_dt", 1, &d.date, NULL)) != KE_OK ||
+		    (rc = get_int(&w, r, "wday_dvsn_cd", &wd)) != KE_OK ||
+		    (rc = get_yn(&w, r, "opnd_yn", &d.open)) != KE_OK ||
+		    (rc = get_yn(&w, r, "bzdy_yn", &d.business)) != KE_OK ||
+		    (rc = get_yn(&w, r, "tr_day_yn", &d.trading)) != KE_OK ||
+		    (rc = get_yn(&w, r, "sttl_day_yn", &d.settlement)) != KE_OK)
+			goto undo;
+		if (wd < 1 || wd > 7) {
+			rc = fail(&w, "wday_dvsn_cd", "not 01..07");
+			goto undo;
+		}
+		d.weekday = (int)wd;
+		void *p = grow(acc->days, acc->n, &acc->cap, sizeof *acc->days);
+		if (!p) {
+			kis_msg_err(err, errlen, "%s: out of memory", api);
+			rc = KE_ENOMEM;
+			goto undo;
+		}
+		acc->days = p;
+		acc->days[acc->n++] = d;
+	}
+	return KE_OK;
+undo:
+	acc->n = n0;
+	return rc;
+}
+
+void kis_msg_days_free(struct kis_msg_day_list *l)
+{
+	if (!l)
+		return;
+	free(l->days);
+	memset(l, 0, sizeof *l);
+}

@@ -31,6 +31,8 @@ struct got {
 	struct kis_msg_balance bal;    /* copied */
 	struct kis_msg_bar_list bars;  /* copied */
 	int seq;                       /* completion order */
+	size_t ndays;                  /* holidays: days listed */
+	int days_seen;                 /* holidays: bit 1 Monday 03-02 open, bit 2 Saturday 03-07 closed */
 	int *counter;
 };
 
@@ -287,6 +289,9 @@ static int child_quote(struct ksim *s)
 	int64_t end = ksim_mono_ns() + 20000000000LL;
 	while (!q.done && ksim_mono_ns() < end)
 		ksim_turn(&loop);
+	if (!q.ok)
+		fprintf(stderr, "child %d: quote %s: rc %d %s %s\n", (int)getpid(), q.done ? "failed" : "timed out",
+		        q.err.rc, q.err.code, q.err.msg);
 	kis_client_close(c);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);
@@ -735,6 +740,52 @@ static void test_minute_bars_paged(void **state)
 	ksim_stop(&s);
 }
 
+static void on_days(void *ud, const struct kis_error *e, const struct kis_msg_day_list *l)
+{
+	struct got *g = ud;
+	if (l) {
+		g->ndays = l->n;
+		for (size_t i = 0; i < l->n; i++)
+			if (l->days[i].date == 20260302 && l->days[i].open && l->days[i].weekday == 2)
+				g->days_seen |= 1; /* Monday 2026-03-02 open */
+			else if (l->days[i].date == 20260307 && !l->days[i].open && l->days[i].weekday == 7)
+				g->days_seen |= 2; /* Saturday 2026-03-07 closed */
+	}
+	mark(g, e);
+}
+
+static void test_holidays_real_only(void **state)
+{
+	struct ksim s;
+	ksim_start(&s, state, "real", START, no_rate);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	struct kis_client_config cfg;
+	ksim_client_config(&s, &cfg);
+	cfg.env = KIS_ENV_REAL;
+	cfg.rate_per_sec = 0;
+	struct kis_client *c = ksim_client(&s, &loop, &cfg);
+	struct got g = {0};
+	assert_int_equal(kis_client_holidays(c, "20260302", on_days, &g), KE_OK);
+	wait_ok(&loop, &g, "holidays");
+	assert_true(g.ndays >= 6);
+	assert_int_equal(g.days_seen, 1 | 2);
+	ksim_client_close(c, &loop);
+
+	/* The mock host has no chk-holiday: refused here, nothing sent. */
+	struct kis_client_config mcfg;
+	ksim_client_config(&s, &mcfg);
+	struct kis_client *m = ksim_client(&s, &loop, &mcfg);
+	int64_t before = ksim_state_num(&s, "requests.total");
+	struct got h = {0};
+	assert_int_equal(kis_client_holidays(m, "20260302", on_days, &h), KE_ENOENT);
+	assert_int_equal(ksim_state_num(&s, "requests.total") - before, 1); /* the state call itself */
+	assert_false(h.done);
+	ksim_client_close(m, &loop);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	ksim_stop(&s);
+}
+
 static void test_close_with_calls_in_flight(void **state)
 {
 	struct ksim s;
@@ -775,6 +826,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_order_answer_lost, ksim_setup, ksim_teardown),
 	    cmocka_unit_test_setup_teardown(test_paging, ksim_setup, ksim_teardown),
 	    cmocka_unit_test_setup_teardown(test_minute_bars_paged, ksim_setup, ksim_teardown),
+	    cmocka_unit_test_setup_teardown(test_holidays_real_only, ksim_setup, ksim_teardown),
 	    cmocka_unit_test_setup_teardown(test_close_with_calls_in_flight, ksim_setup, ksim_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1150,6 +1150,53 @@ static void test_parse_daily_bars(void **state)
 	kis_msg_bars_free(NULL);
 }
 
+static void test_holidays(void **state)
+{
+	(void)state;
+	char buf[128], err[160];
+	assert_int_equal(kis_msg_holiday_query("20260302", buf, sizeof buf), KE_OK);
+	assert_string_equal(buf, "BASS_DT=20260302&CTX_AREA_NK=&CTX_AREA_FK=");
+	assert_int_equal(kis_msg_holiday_query("2026032", buf, sizeof buf), KE_EINVAL);
+	assert_int_equal(kis_msg_holiday_query("20260302", buf, 10), KE_ELIMIT);
+
+	struct kis_msg_day_list l;
+	memset(&l, 0, sizeof l);
+	/* 2026-03-01 is a Sunday (wday 01): closed; Monday 03-02 open; and
+	 * 03-03 a holiday on a weekday (bank open, market closed). */
+	struct kis_reply r = reply("'ctx_area_nk':'','ctx_area_fk':'','output':["
+	                           "{'bass_dt':'20260301','wday_dvsn_cd':'01','bzdy_yn':'N','tr_day_yn':'N',"
+	                           "'opnd_yn':'N','sttl_day_yn':'N'},"
+	                           "{'bass_dt':'20260302','wday_dvsn_cd':'02','bzdy_yn':'Y','tr_day_yn':'Y',"
+	                           "'opnd_yn':'Y','sttl_day_yn':'Y'},"
+	                           "{'bass_dt':'20260303','wday_dvsn_cd':'03','bzdy_yn':'Y','tr_day_yn':'N',"
+	                           "'opnd_yn':'N','sttl_day_yn':'N'}]");
+	assert_int_equal(kis_msg_parse_holidays(&r, &l, err, sizeof err), KE_OK);
+	kis_reply_free(&r);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.days[0].date, 20260301);
+	assert_int_equal(l.days[0].weekday, 1);
+	assert_int_equal(l.days[0].open, 0);
+	assert_int_equal(l.days[1].open, 1);
+	assert_int_equal(l.days[1].settlement, 1);
+	assert_int_equal(l.days[2].business, 1);
+	assert_int_equal(l.days[2].trading, 0);
+	assert_int_equal(l.days[2].open, 0);
+	/* A flag other than Y/N and a weekday out of range are refused, and
+	 * the list stays as it was. */
+	r = reply("'output':[{'bass_dt':'20260304','wday_dvsn_cd':'04','bzdy_yn':'Y','tr_day_yn':'Y',"
+	          "'opnd_yn':'1','sttl_day_yn':'Y'}]");
+	assert_int_equal(kis_msg_parse_holidays(&r, &l, err, sizeof err), KE_EINVAL);
+	kis_reply_free(&r);
+	assert_string_equal(err, "chk-holiday output[0].opnd_yn: not Y or N");
+	r = reply("'output':[{'bass_dt':'20260304','wday_dvsn_cd':'09','bzdy_yn':'Y','tr_day_yn':'Y',"
+	          "'opnd_yn':'Y','sttl_day_yn':'Y'}]");
+	assert_int_equal(kis_msg_parse_holidays(&r, &l, err, sizeof err), KE_EINVAL);
+	kis_reply_free(&r);
+	assert_int_equal(l.n, 3);
+	kis_msg_days_free(&l);
+	assert_null(l.days);
+}
+
 static void test_parse_minute_bars(void **state)
 {
 	(void)state;
@@ -1236,6 +1283,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_quote),
 	    cmocka_unit_test(test_parse_daily_bars),
 	    cmocka_unit_test(test_parse_minute_bars),
+	    cmocka_unit_test(test_holidays),
 	    cmocka_unit_test(test_long_name_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
