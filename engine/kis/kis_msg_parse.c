@@ -250,6 +250,43 @@ static int object_output(const struct where *w, const cJSON *v, const cJSON **ou
 	return KE_OK;
 }
 
+/*
+ * Every row of the list output part: each must be an object; a row whose
+ * blank_key is "" is KIS's blank placeholder and skipped; every other row
+ * goes to add (which appends it to the caller's list). Returns the first
+ * error; the caller cuts its list back to where it was.
+ */
+static int each_row(const struct kis_reply *rep, struct where *w,
+                    int (*add)(const struct where *w, const cJSON *row, void *acc), void *acc, const char *blank_key)
+{
+	const cJSON *v = output(rep, w->part);
+	int is_array = 0, rc = list_output(w, v, &is_array);
+	if (rc != KE_OK)
+		return rc;
+	long i = 0;
+	for (const cJSON *r = is_array ? v->child : v; r; r = is_array ? r->next : NULL, i++) {
+		w->idx = is_array ? i : -1;
+		if (!cJSON_IsObject(r))
+			return fail_part(w, "not an object");
+		if ((rc = blank_row(w, r, blank_key)) != 0) {
+			if (rc == 1)
+				continue;
+			return rc;
+		}
+		if ((rc = add(w, r, acc)) != KE_OK)
+			return rc;
+	}
+	w->idx = -1;
+	return KE_OK;
+}
+
+/* The out-of-memory error of a list that could not grow. */
+static int no_room(const struct where *w)
+{
+	kis_msg_err(w->err, w->errlen, "%s: out of memory", w->api);
+	return KE_ENOMEM;
+}
+
 /* Room for one more item: doubling from 16. NULL (list untouched) when
  * the allocation fails. */
 static void *grow(void *items, size_t n, size_t *cap, size_t size)
@@ -351,52 +388,39 @@ static int balance_cash(const struct kis_reply *rep, struct where *w, struct kis
 	return parse_cash(w, v, c);
 }
 
+static int add_position(const struct where *w, const cJSON *r, void *ctx)
+{
+	struct kis_msg_balance *acc = ctx;
+	void *p = grow(acc->pos, acc->npos, &acc->cap, sizeof *acc->pos);
+	if (!p)
+		return no_room(w);
+	acc->pos = p;
+	int rc = parse_position(w, r, &acc->pos[acc->npos]);
+	if (rc == KE_OK)
+		acc->npos++;
+	return rc;
+}
+
 int kis_msg_parse_balance(const struct kis_reply *rep, struct kis_msg_balance *acc, char *err, size_t errlen)
 {
 	static const char api[] = "inquire-balance";
-	int rc = check_reply(rep, acc, api, err, errlen), is_array = 0, seen;
+	int rc = check_reply(rep, acc, api, err, errlen), seen;
 	if (rc != KE_OK)
 		return rc;
 	struct where w = {api, "output1", -1, err, errlen};
-	const cJSON *o1 = output(rep, "output1");
 	const size_t n0 = acc->npos;
 	struct kis_msg_cash cash;
-	if ((rc = list_output(&w, o1, &is_array)) != KE_OK)
+	/* A row without a product code is KIS's blank placeholder. */
+	if ((rc = each_row(rep, &w, add_position, acc, "pdno")) != KE_OK ||
+	    (rc = balance_cash(rep, &w, &cash, &seen)) != KE_OK) {
+		acc->npos = n0;
 		return rc;
-	long i = 0;
-	for (const cJSON *r = is_array ? o1->child : o1; r; r = is_array ? r->next : NULL, i++) {
-		w.idx = is_array ? i : -1;
-		if (!cJSON_IsObject(r)) {
-			rc = fail_part(&w, "not an object");
-			goto undo;
-		}
-		/* A row without a product code is KIS's blank placeholder. */
-		if ((rc = blank_row(&w, r, "pdno")) != 0) {
-			if (rc == 1)
-				continue;
-			goto undo;
-		}
-		void *p = grow(acc->pos, acc->npos, &acc->cap, sizeof *acc->pos);
-		if (!p) {
-			kis_msg_err(err, errlen, "%s: out of memory", api);
-			rc = KE_ENOMEM;
-			goto undo;
-		}
-		acc->pos = p;
-		if ((rc = parse_position(&w, r, &acc->pos[acc->npos])) != KE_OK)
-			goto undo;
-		acc->npos++;
 	}
-	if ((rc = balance_cash(rep, &w, &cash, &seen)) != KE_OK)
-		goto undo;
 	if (seen) {
 		acc->cash = cash;
 		acc->have_cash = 1;
 	}
 	return KE_OK;
-undo:
-	acc->npos = n0;
-	return rc;
 }
 
 void kis_msg_balance_free(struct kis_msg_balance *b)
@@ -479,44 +503,37 @@ static int parse_ccld_row(const struct where *w, const cJSON *r, int psbl, struc
 	return KE_OK;
 }
 
+struct ccld_acc {
+	struct kis_msg_ccld_list *list;
+	int psbl;
+};
+
+static int add_ccld_row(const struct where *w, const cJSON *r, void *ctx)
+{
+	struct ccld_acc *a = ctx;
+	struct kis_msg_ccld_list *acc = a->list;
+	void *p = grow(acc->rows, acc->n, &acc->cap, sizeof *acc->rows);
+	if (!p)
+		return no_room(w);
+	acc->rows = p;
+	int rc = parse_ccld_row(w, r, a->psbl, &acc->rows[acc->n]);
+	if (rc == KE_OK)
+		acc->n++;
+	return rc;
+}
+
 static int parse_ccld_list(const struct kis_reply *rep, struct kis_msg_ccld_list *acc, int psbl, char *err,
                            size_t errlen)
 {
 	const char *api = psbl ? "inquire-psbl-rvsecncl" : "inquire-daily-ccld";
-	int rc = check_reply(rep, acc, api, err, errlen), is_array = 0;
+	int rc = check_reply(rep, acc, api, err, errlen);
 	if (rc != KE_OK)
 		return rc;
 	struct where w = {api, psbl ? "output" : "output1", -1, err, errlen};
-	const cJSON *v = output(rep, w.part);
 	const size_t n0 = acc->n;
-	if ((rc = list_output(&w, v, &is_array)) != KE_OK)
-		return rc;
-	long i = 0;
-	for (const cJSON *r = is_array ? v->child : v; r; r = is_array ? r->next : NULL, i++) {
-		w.idx = is_array ? i : -1;
-		if (!cJSON_IsObject(r)) {
-			rc = fail_part(&w, "not an object");
-			goto undo;
-		}
-		if ((rc = blank_row(&w, r, "odno")) != 0) {
-			if (rc == 1)
-				continue;
-			goto undo;
-		}
-		void *p = grow(acc->rows, acc->n, &acc->cap, sizeof *acc->rows);
-		if (!p) {
-			kis_msg_err(err, errlen, "%s: out of memory", api);
-			rc = KE_ENOMEM;
-			goto undo;
-		}
-		acc->rows = p;
-		if ((rc = parse_ccld_row(&w, r, psbl, &acc->rows[acc->n])) != KE_OK)
-			goto undo;
-		acc->n++;
-	}
-	return KE_OK;
-undo:
-	acc->n = n0;
+	struct ccld_acc a = {acc, psbl};
+	if ((rc = each_row(rep, &w, add_ccld_row, &a, "odno")) != KE_OK)
+		acc->n = n0;
 	return rc;
 }
 
@@ -590,52 +607,45 @@ int kis_msg_parse_quote(const struct kis_reply *rep, struct kis_msg_quote *out, 
 
 /* ---- chart bars ---- */
 
+struct bars_acc {
+	struct kis_msg_bar_list *list;
+	int minute;
+};
+
+static int add_bar(const struct where *w, const cJSON *r, void *ctx)
+{
+	struct bars_acc *a = ctx;
+	struct kis_msg_bar b;
+	memset(&b, 0, sizeof b);
+	int rc;
+	if ((rc = get_stamp(w, r, "stck_bsop_date", 1, &b.date, NULL)) != KE_OK ||
+	    (a->minute && (rc = get_stamp(w, r, "stck_cntg_hour", 0, &b.time, NULL)) != KE_OK) ||
+	    (rc = get_int(w, r, "stck_oprc", &b.open)) != KE_OK ||
+	    (rc = get_int(w, r, "stck_hgpr", &b.high)) != KE_OK || (rc = get_int(w, r, "stck_lwpr", &b.low)) != KE_OK ||
+	    (rc = get_int(w, r, a->minute ? "stck_prpr" : "stck_clpr", &b.close)) != KE_OK ||
+	    (rc = get_int(w, r, a->minute ? "cntg_vol" : "acml_vol", &b.volume)) != KE_OK)
+		return rc;
+	struct kis_msg_bar_list *acc = a->list;
+	void *p = grow(acc->bars, acc->n, &acc->cap, sizeof *acc->bars);
+	if (!p)
+		return no_room(w);
+	acc->bars = p;
+	acc->bars[acc->n++] = b;
+	return KE_OK;
+}
+
 static int parse_bars(const struct kis_reply *rep, struct kis_msg_bar_list *acc, int minute, char *err, size_t errlen)
 {
 	const char *api = minute ? "inquire-time-itemchartprice" : "inquire-daily-itemchartprice";
-	int rc = check_reply(rep, acc, api, err, errlen), is_array = 0;
+	int rc = check_reply(rep, acc, api, err, errlen);
 	if (rc != KE_OK)
 		return rc;
 	struct where w = {api, "output2", -1, err, errlen};
-	const cJSON *v = output(rep, "output2");
 	const size_t n0 = acc->n;
-	if ((rc = list_output(&w, v, &is_array)) != KE_OK)
-		return rc;
-	long i = 0;
-	for (const cJSON *r = is_array ? v->child : v; r; r = is_array ? r->next : NULL, i++) {
-		w.idx = is_array ? i : -1;
-		if (!cJSON_IsObject(r)) {
-			rc = fail_part(&w, "not an object");
-			goto undo;
-		}
-		/* Fewer bars than a page: KIS pads with blank rows. */
-		if ((rc = blank_row(&w, r, "stck_bsop_date")) != 0) {
-			if (rc == 1)
-				continue;
-			goto undo;
-		}
-		struct kis_msg_bar b;
-		memset(&b, 0, sizeof b);
-		if ((rc = get_stamp(&w, r, "stck_bsop_date", 1, &b.date, NULL)) != KE_OK ||
-		    (minute && (rc = get_stamp(&w, r, "stck_cntg_hour", 0, &b.time, NULL)) != KE_OK) ||
-		    (rc = get_int(&w, r, "stck_oprc", &b.open)) != KE_OK ||
-		    (rc = get_int(&w, r, "stck_hgpr", &b.high)) != KE_OK ||
-		    (rc = get_int(&w, r, "stck_lwpr", &b.low)) != KE_OK ||
-		    (rc = get_int(&w, r, minute ? "stck_prpr" : "stck_clpr", &b.close)) != KE_OK ||
-		    (rc = get_int(&w, r, minute ? "cntg_vol" : "acml_vol", &b.volume)) != KE_OK)
-			goto undo;
-		void *p = grow(acc->bars, acc->n, &acc->cap, sizeof *acc->bars);
-		if (!p) {
-			kis_msg_err(err, errlen, "%s: out of memory", api);
-			rc = KE_ENOMEM;
-			goto undo;
-		}
-		acc->bars = p;
-		acc->bars[acc->n++] = b;
-	}
-	return KE_OK;
-undo:
-	acc->n = n0;
+	struct bars_acc a = {acc, minute};
+	/* Fewer bars than a page: KIS pads with blank rows. */
+	if ((rc = each_row(rep, &w, add_bar, &a, "stck_bsop_date")) != KE_OK)
+		acc->n = n0;
 	return rc;
 }
 
@@ -672,56 +682,39 @@ static int get_yn(const struct where *w, const cJSON *obj, const char *name, int
 	return KE_OK;
 }
 
+static int add_day(const struct where *w, const cJSON *r, void *ctx)
+{
+	struct kis_msg_day_list *acc = ctx;
+	struct kis_msg_day d;
+	memset(&d, 0, sizeof d);
+	int64_t wd = 0;
+	int rc;
+	if ((rc = get_stamp(w, r, "bass_dt", 1, &d.date, NULL)) != KE_OK ||
+	    (rc = get_int(w, r, "wday_dvsn_cd", &wd)) != KE_OK || (rc = get_yn(w, r, "opnd_yn", &d.open)) != KE_OK ||
+	    (rc = get_yn(w, r, "bzdy_yn", &d.business)) != KE_OK ||
+	    (rc = get_yn(w, r, "tr_day_yn", &d.trading)) != KE_OK ||
+	    (rc = get_yn(w, r, "sttl_day_yn", &d.settlement)) != KE_OK)
+		return rc;
+	if (wd < 1 || wd > 7)
+		return fail(w, "wday_dvsn_cd", "not 01..07");
+	d.weekday = (int)wd;
+	void *p = grow(acc->days, acc->n, &acc->cap, sizeof *acc->days);
+	if (!p)
+		return no_room(w);
+	acc->days = p;
+	acc->days[acc->n++] = d;
+	return KE_OK;
+}
+
 int kis_msg_parse_holidays(const struct kis_reply *rep, struct kis_msg_day_list *acc, char *err, size_t errlen)
 {
-	const char *api = "chk-holiday";
-	int rc = check_reply(rep, acc, api, err, errlen), is_array = 0;
+	int rc = check_reply(rep, acc, "chk-holiday", err, errlen);
 	if (rc != KE_OK)
 		return rc;
-	struct where w = {api, "output", -1, err, errlen};
-	const cJSON *v = output(rep, "output");
+	struct where w = {"chk-holiday", "output", -1, err, errlen};
 	const size_t n0 = acc->n;
-	if ((rc = list_output(&w, v, &is_array)) != KE_OK)
-		return rc;
-	long i = 0;
-	for (const cJSON *r = is_array ? v->child : v; r; r = is_array ? r->next : NULL, i++) {
-		w.idx = is_array ? i : -1;
-		if (!cJSON_IsObject(r)) {
-			rc = fail_part(&w, "not an object");
-			goto undo;
-		}
-		if ((rc = blank_row(&w, r, "bass_dt")) != 0) {
-			if (rc == 1)
-				continue;
-			goto undo;
-		}
-		struct kis_msg_day d;
-		memset(&d, 0, sizeof d);
-		int64_t wd = 0;
-		if ((rc = get_stamp(&w, r, "bass_dt", 1, &d.date, NULL)) != KE_OK ||
-		    (rc = get_int(&w, r, "wday_dvsn_cd", &wd)) != KE_OK ||
-		    (rc = get_yn(&w, r, "opnd_yn", &d.open)) != KE_OK ||
-		    (rc = get_yn(&w, r, "bzdy_yn", &d.business)) != KE_OK ||
-		    (rc = get_yn(&w, r, "tr_day_yn", &d.trading)) != KE_OK ||
-		    (rc = get_yn(&w, r, "sttl_day_yn", &d.settlement)) != KE_OK)
-			goto undo;
-		if (wd < 1 || wd > 7) {
-			rc = fail(&w, "wday_dvsn_cd", "not 01..07");
-			goto undo;
-		}
-		d.weekday = (int)wd;
-		void *p = grow(acc->days, acc->n, &acc->cap, sizeof *acc->days);
-		if (!p) {
-			kis_msg_err(err, errlen, "%s: out of memory", api);
-			rc = KE_ENOMEM;
-			goto undo;
-		}
-		acc->days = p;
-		acc->days[acc->n++] = d;
-	}
-	return KE_OK;
-undo:
-	acc->n = n0;
+	if ((rc = each_row(rep, &w, add_day, acc, "bass_dt")) != KE_OK)
+		acc->n = n0;
 	return rc;
 }
 
