@@ -441,6 +441,20 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "kis-engine: %s\n", err);
 		goto out;
 	}
+	/* Crash tests (tests/e2e/live_crash.sh): KIS_ENGINE_CRASH_AT=point:n. */
+	char crash[64];
+	const char *ca = getenv("KIS_ENGINE_CRASH_AT");
+	if (ca && *ca) {
+		snprintf(crash, sizeof(crash), "%s", ca);
+		char *colon = strchr(crash, ':');
+		if (!colon || atoi(colon + 1) <= 0) {
+			fprintf(stderr, "kis-engine: KIS_ENGINE_CRASH_AT wants POINT:N\n");
+			goto out;
+		}
+		*colon = '\0';
+		lo.crash_point = crash;
+		lo.crash_after = atoi(colon + 1);
+	}
 	lo.cfg = cfg;
 	status = live_run(&lo, core, err, sizeof(err));
 	if (status != 0 && err[0])

@@ -50,11 +50,21 @@ struct config_kis {
 };
 
 /* The live = { ... } table: how kis-engine run runs. */
+#define CONFIG_MAX_HOLIDAYS 64
+
 struct config_live {
 	char mode[8];                    /* "" = from kis.env; "paper", "mock" or "real" */
 	int feed_clock;                  /* 1: the clock follows the ticks (kis-sim replays) */
 	char journal[CONFIG_PATH_MAX];   /* the SQLite journal; "" = none */
 	char halt_file[CONFIG_PATH_MAX]; /* kill switch: when this file appears, trading stops; "" = none */
+	int cancel_at_close;             /* 1 (default): cancel open orders after the 15:30 close */
+	int cancel_on_stop;              /* 1: SIGINT/SIGTERM cancel open orders before exiting (default 0) */
+	int64_t status_every_s;          /* status line period on a terminal; 0 = none (default 60) */
+	int log_json;                    /* 1: JSON lines (also --log-json) */
+	/* Extra closed KRX days (KST day numbers, ktime.h), for accounts without
+	 * the holiday inquiry (mock). */
+	int32_t holidays[CONFIG_MAX_HOLIDAYS];
+	int nholidays;
 };
 
 struct engine_config {

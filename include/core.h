@@ -38,7 +38,13 @@ struct core_log_sink {
 struct core_observer {
 	void *ctx;
 	void (*on_order)(void *ctx, const struct order *o);
-	void (*on_fill)(void *ctx, const struct fill *f);
+	/* Returns the observer's reference for the fill (a journal row id), or
+	 * 0; it travels in fill.ref to the strategy and back to fill_delivered. */
+	int64_t (*on_fill)(void *ctx, const struct fill *f);
+	/* May be NULL. Called after the owning strategy's on_fill returned (or
+	 * was skipped: no hook, halted) for every fill, redelivered ones too:
+	 * the point where "the strategy has been told" becomes true. */
+	void (*fill_delivered)(void *ctx, const struct fill *f);
 	/* May be NULL. Called after on_order(submitted) and before the broker
 	 * sees the order: a non-zero return (the journal could not record it)
 	 * rejects the order, and the request never leaves. */
@@ -79,6 +85,10 @@ struct strategy_hooks {
 	int (*on_stop)(void *impl);
 	/* Forget a timer that will never fire (its strategy was halted). */
 	void (*drop_timer)(void *impl, int64_t timer_id, int64_t ref);
+	/* Persistence of the strategy's own state (Lua: ctx.state). save: a
+	 * malloc'd blob the caller frees; load: before on_start. May be NULL. */
+	int (*save_state)(void *impl, char **blob, size_t *len);
+	int (*load_state)(void *impl, const char *blob, size_t len);
 	const char *(*last_error)(void *impl);
 	void (*destroy)(void *impl);
 };
@@ -145,6 +155,11 @@ const struct book *core_book(const struct core *c, int32_t sym);
 void core_set_feed_status(struct core *c, const struct feed_status *st);
 /* Zeroed + connected=1 when never set. */
 void core_feed_status(const struct core *c, struct feed_status *out);
+/* A trading calendar (live drivers): is_open says whether KRX trades on a
+ * KST day (days since 1970-01-01). Daily timers (every_day) and the market
+ * open/close hooks skip the days it says are closed. Without one every
+ * weekday counts, and a backtest skips the days its data has no event on. */
+void core_set_calendar(struct core *c, int (*is_open)(void *ud, int32_t kst_day), void *ud);
 /* Delivers queued broker events and strategy notifications. */
 int core_pump(struct core *c);
 /* End of input: fires the timers left on the last day, then on_stop. */
@@ -213,6 +228,9 @@ void core_log(struct core *c, int strategy, enum core_log_level level, const cha
 /* Whether a message of this level would be written (skip building it otherwise). */
 int core_log_enabled(const struct core *c, enum core_log_level level);
 
+/* Cancel every open order of the strategy (the strategy goes on). */
+int core_cancel_all(struct core *c, int strategy);
+
 /* Flatten: cancel the strategy's open orders and sell every position at
  * market, including shares freed by those cancels and bought by fills that
  * arrive meanwhile, until the strategy has no open order left. */
@@ -226,6 +244,47 @@ const char *core_strategy_name(const struct core *c, int strategy);
 const char *core_strategy_halted(const struct core *c, int strategy);
 /* True when the strategy was halted because one of its hooks raised an error. */
 int core_strategy_failed(const struct core *c, int strategy);
+
+/* KE_ENOENT when no strategy has that name. */
+int core_strategy_find(const struct core *c, const char *name, int *out);
+/* The strategy's persisted state (its save_state / load_state hooks):
+ * KE_ENOENT when the strategy keeps none (no hook). load_state is for
+ * before core_start. */
+int core_strategy_save_state(struct core *c, int strategy, char **blob, size_t *len);
+int core_strategy_load_state(struct core *c, int strategy, const char *blob, size_t len);
+
+/* ---- restoring an earlier run (live driver, before core_start) ----
+ *
+ * A restart rebuilds each strategy's book from the journal: every fill it
+ * ever had (core_restore_fill), the orders still working at the venue
+ * (core_adopt_order), fills it was never told of (core_redeliver_fill), and
+ * the broker's word where the two disagree (core_set_position_qty). */
+
+/* Book a past fill into the strategy's portfolio: cash, position, fees,
+ * taxes, realised P&L, as core_on_fill would. No order, no notification.
+ * KE_EINVAL for bad arguments or a fill the book cannot hold (a sell of
+ * more than is held, a buy beyond the cash). */
+int core_restore_fill(struct core *c, int strategy, int32_t sym, enum order_side side, int64_t qty, int64_t price,
+                      int64_t fee, int64_t tax);
+/* An order an earlier run sent that may still be working: it gets a new id
+ * in this run, holds cash or shares for its rest like a new order, and is
+ * ACCEPTED (accepted != 0) or SUBMITTED (its answer was lost: the broker
+ * will resolve it). filled_qty shares of it are already booked. No
+ * before_send, no broker call, no notification (the strategy sees it in
+ * its open orders). KE_EINVAL (err says why) for a bad request. */
+int core_adopt_order(struct core *c, int strategy, const struct order_request *req, int64_t filled_qty,
+                     int64_t filled_value, int64_t created, int accepted, int64_t *out_id, char *err, size_t errlen);
+/* Tell the strategy of a fill already booked (by core_restore_fill) that
+ * it never heard of: queued like any fill (f->strategy, f->ref kept), so
+ * its on_fill runs at the next pump and then the observer's
+ * fill_delivered. Nothing is booked. */
+int core_redeliver_fill(struct core *c, const struct fill *f);
+/* The broker's word wins: lower the strategy's holding of sym to qty (the
+ * cost is scaled down pro rata; cash is not touched). KE_EINVAL when qty
+ * is negative, above the holding (shares the broker has beyond the
+ * strategies' are nobody's: reported, left alone) or below what its open
+ * sell orders hold. */
+int core_set_position_qty(struct core *c, int strategy, int32_t sym, int64_t qty);
 
 struct core_totals {
 	int64_t initial_cash;

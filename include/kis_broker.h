@@ -52,6 +52,12 @@ struct kis_broker_config {
 	 * the CLOCK_MONOTONIC ns at which its request began to go out. */
 	void (*on_sent)(void *ud, int64_t order_id, int64_t sent_ns);
 	void *on_sent_ud;
+	/* Optional: told at once whenever an order's KIS numbers become known
+	 * or change (accepted, adopted after a lost answer, revised), before
+	 * the event reaches the core: a journal keeps them even when the order
+	 * ends in the same turn. */
+	void (*on_numbers)(void *ud, int64_t order_id, const char *orgno, const char *odno);
+	void *on_numbers_ud;
 };
 
 void kis_broker_config_default(struct kis_broker_config *cfg, enum kis_env env);
@@ -87,6 +93,38 @@ int kis_broker_poll_now(struct kis_broker *b);
  * order no engine order has yet (a lost answer) makes the broker poll now.
  */
 void kis_broker_on_notice(struct kis_broker *b, const struct kis_notice *n);
+
+/*
+ * A restart: an order an earlier run sent, under its new engine id. With
+ * an odno it is LIVE at once; the next poll rebuilds its chain of numbers
+ * (a revise's row names the number it replaced) and reports as fills what
+ * KIS filled beyond filled_qty / filled_value, the part the engine has
+ * booked. Without one (its answer never came back) it is resolved like a
+ * lost answer, matching on the fields and sent_ms (the earlier run's send
+ * time). KE_EINVAL bad fields, KE_ENOMEM.
+ */
+struct kis_broker_adopt {
+	int64_t id;
+	const char *symbol;
+	enum order_side side;
+	enum order_type type;
+	int64_t price, qty;               /* qty as the order stands (after modifies) */
+	int64_t filled_qty, filled_value; /* booked by the engine */
+	const char *orgno, *odno;         /* "" when unknown */
+	int64_t sent_ms;
+};
+int kis_broker_adopt(struct kis_broker *b, const struct kis_broker_adopt *a);
+/* An order number of an earlier run's order that has ended: lost-answer
+ * resolution must never adopt its row for another order. */
+int kis_broker_claim_odno(struct kis_broker *b, const char *odno);
+/* A new KRX day: what was still working yesterday has expired at KIS (day
+ * orders). Each order the broker still counts as working ends CANCELLED
+ * with why; returns how many. Call after the last poll of the old day. */
+int kis_broker_expire_all(struct kis_broker *b, const char *why);
+/* Orders whose outcome is not settled yet: being sent, answer lost,
+ * adopted but not yet seen by a poll; plus a poll in flight. 0: the
+ * broker's view equals the last poll's. */
+int kis_broker_unsettled(const struct kis_broker *b);
 
 enum kis_broker_order_state {
 	KIS_BROKER_SENDING = 0, /* request on the wire */

@@ -34,6 +34,10 @@ struct live_options {
 	int feed_clock;
 	const char *secrets_file; /* NULL: the environment */
 	int quiet;                /* warnings and errors only */
+	/* Crash tests only (KIS_ENGINE_CRASH_AT=point:n): the process kills
+	 * itself with SIGKILL the n-th time it passes point (docs/live.md). */
+	const char *crash_point;
+	int crash_after;
 };
 
 /* Run the strategies already loaded into core (the caller owns it: the

@@ -69,6 +69,7 @@ struct fill {
 	int64_t fee;
 	int64_t tax;
 	int64_t time;
+	int64_t ref; /* the observer's reference (journal fill id), 0 if none */
 };
 
 const char *order_state_name(enum order_state s);

@@ -514,6 +514,8 @@ static void deliver_note(struct core *c, const struct core_note *n)
 {
 	if (n->kind == NOTE_FILL) {
 		CALL_HOOK(c, n->strategy, on_fill, &n->u.fill);
+		if (c->obs.fill_delivered)
+			c->obs.fill_delivered(c->obs.ctx, &n->u.fill);
 		return;
 	}
 	CALL_HOOK(c, n->strategy, on_order, &n->u.order);

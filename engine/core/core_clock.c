@@ -125,7 +125,8 @@ int core_advance(struct core *c, int64_t now)
 		int32_t day = ktime_kst_day(t.due);
 		/* A day on which no event arrived (a holiday, a gap in the data) gets
 		 * no daily timers: it lies after the last event's day and before now's. */
-		int skip = is_daily_kind(t.kind) && day > c->last_event_day && day < now_day;
+		int skip = is_daily_kind(t.kind) && ((day > c->last_event_day && day < now_day) ||
+		                                     (c->cal_open && !c->cal_open(c->cal_ud, day)));
 		if (!skip) {
 			if (t.due > c->now)
 				c->now = t.due;
@@ -139,6 +140,12 @@ int core_advance(struct core *c, int64_t now)
 	c->now = now;
 	enter_day(c, now_day);
 	return core_pump(c);
+}
+
+void core_set_calendar(struct core *c, int (*is_open)(void *ud, int32_t kst_day), void *ud)
+{
+	c->cal_open = is_open;
+	c->cal_ud = ud;
 }
 
 int core_start(struct core *c, int64_t now)

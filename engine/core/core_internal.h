@@ -91,6 +91,8 @@ struct core {
 	int firing_cancelled;    /* it was cancelled from inside that callback */
 	struct feed_status feed; /* as the live driver last reported it */
 	int feed_set;            /* 0: never reported (backtests) */
+	int (*cal_open)(void *ud, int32_t kst_day); /* NULL: weekdays trade */
+	void *cal_ud;
 };
 
 /* core.c */
@@ -103,6 +105,5 @@ void core_call_hook(struct core *c, int i, int (*hook)(void *), const char *name
 
 /* core_orders.c */
 void core_orders_on_broker_event(struct core *c, const struct broker_event *ev);
-int core_cancel_all(struct core *c, int strategy);
 
 #endif

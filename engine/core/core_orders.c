@@ -539,7 +539,7 @@ static void on_fill(struct core *c, struct order *o, const struct broker_event *
 	                 .tax = tax,
 	                 .time = ev->time};
 	if (c->obs.on_fill)
-		c->obs.on_fill(c->obs.ctx, &f);
+		f.ref = c->obs.on_fill(c->obs.ctx, &f);
 	struct core_note n = {.kind = NOTE_FILL, .strategy = o->strategy};
 	n.u.fill = f;
 	core_note_push(c, &n);

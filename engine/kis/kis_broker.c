@@ -143,6 +143,12 @@ const char *kbk_current_odno(const struct korder *o)
 	return o->nchain ? o->chain[o->nchain - 1].odno : "";
 }
 
+void kbk_numbers_changed(struct kis_broker *b, const struct korder *o)
+{
+	if (b->cfg.on_numbers)
+		b->cfg.on_numbers(b->cfg.on_numbers_ud, o->id, o->orgno, kbk_current_odno(o));
+}
+
 int kbk_chain_add(struct korder *o, const char *odno)
 {
 	for (int i = 0; i < o->nchain; i++)
@@ -169,6 +175,9 @@ int kbk_same_odno(const char *a, const char *b)
 
 int kbk_claimed(const struct kis_broker *b, const char *odno)
 {
+	for (size_t i = 0; i < b->nclaimed; i++)
+		if (kbk_same_odno(b->claimed[i], odno))
+			return 1;
 	for (const struct korder *o = b->all; o; o = o->next)
 		for (int i = 0; i < o->nchain; i++)
 			if (kbk_same_odno(o->chain[i].odno, odno))
@@ -191,6 +200,7 @@ static void on_placed(void *ud, const struct kis_error *e, const struct kis_msg_
 	if (!e) {
 		snprintf(o->orgno, sizeof(o->orgno), "%s", ack->orgno);
 		kbk_chain_add(o, ack->odno);
+		kbk_numbers_changed(b, o);
 		o->state = KIS_BROKER_LIVE;
 		b->st.accepted++;
 		kbk_emit(b, BEV_ACCEPTED, o, 0, 0, NULL);
@@ -239,6 +249,83 @@ static int bk_place(void *self, const struct order *eo)
 	o->sent_ms = kbk_now_ms(b);
 	b->st.placed++;
 	return KE_OK;
+}
+
+/* ---- a restart: orders of an earlier run ---- */
+
+int kis_broker_adopt(struct kis_broker *b, const struct kis_broker_adopt *a)
+{
+	if (!b || !a || a->id <= 0 || !a->symbol || !kis_msg_symbol_ok(a->symbol) || find(b, a->id) ||
+	    (a->side != SIDE_BUY && a->side != SIDE_SELL) || a->qty <= 0 || a->filled_qty < 0 ||
+	    a->filled_qty >= a->qty || a->filled_value < 0)
+		return KE_EINVAL;
+	struct order eo = {.id = a->id,
+	                   .side = a->side,
+	                   .type = a->type,
+	                   .price = a->price,
+	                   .qty = a->qty,
+	                   .filled_qty = a->filled_qty};
+	struct korder *o = add_order(b, &eo, a->symbol);
+	if (!o)
+		return KE_ENOMEM;
+	o->filled = a->filled_qty;
+	o->sent_ms = a->sent_ms;
+	if (a->odno && a->odno[0]) {
+		snprintf(o->orgno, sizeof(o->orgno), "%s", a->orgno ? a->orgno : "");
+		kbk_chain_add(o, a->odno);
+		o->state = KIS_BROKER_LIVE;
+		o->adopting = 1;
+		o->adopt_filled_value = a->filled_value;
+	} else {
+		o->state = KIS_BROKER_UNKNOWN;
+		b->st.unknown++;
+	}
+	kbk_schedule(b);
+	return KE_OK;
+}
+
+int kis_broker_claim_odno(struct kis_broker *b, const char *odno)
+{
+	if (!b || !odno || !odno[0] || strlen(odno) >= KIS_MSG_ODNO_MAX)
+		return KE_EINVAL;
+	if (b->nclaimed == b->capclaimed) {
+		size_t n = b->capclaimed ? b->capclaimed * 2 : 64;
+		char(*p)[KIS_MSG_ODNO_MAX] = realloc(b->claimed, n * sizeof(*p));
+		if (!p)
+			return KE_ENOMEM;
+		b->claimed = p;
+		b->capclaimed = n;
+	}
+	snprintf(b->claimed[b->nclaimed++], KIS_MSG_ODNO_MAX, "%s", odno);
+	return KE_OK;
+}
+
+int kis_broker_expire_all(struct kis_broker *b, const char *why)
+{
+	if (!b)
+		return 0;
+	int n = 0;
+	for (struct korder *o = b->all, *next; o; o = next) {
+		next = o->next;
+		if (o->state == KIS_BROKER_ENDED || o->remaining <= 0)
+			continue;
+		kbk_emit(b, BEV_CANCELLED, o, o->remaining, 0, "%s", why);
+		o->remaining = 0;
+		n++;
+		kbk_end_order(b, o);
+	}
+	return n;
+}
+
+int kis_broker_unsettled(const struct kis_broker *b)
+{
+	if (!b)
+		return 0;
+	int n = b->poll_in_flight;
+	for (const struct korder *o = b->all; o; o = o->next)
+		if (o->state == KIS_BROKER_SENDING || o->state == KIS_BROKER_UNKNOWN || o->adopting || o->req_unknown)
+			n++;
+	return n;
 }
 
 /* ---- revise / cancel ---- */
@@ -324,6 +411,7 @@ void kbk_req_done_ok(struct kis_broker *b, struct korder *o, const char *new_odn
 			return;
 		}
 		o->price = o->new_price;
+		kbk_numbers_changed(b, o);
 		kbk_emit(b, BEV_MODIFIED, o, o->remaining, o->price, NULL);
 		return;
 	case REQ_NONE: return;
@@ -450,6 +538,7 @@ void kis_broker_free(struct kis_broker *b)
 		b->all = o->next;
 		free(o);
 	}
+	free(b->claimed);
 	b->alive[1] = 1;
 	if (b->alive[0] == 0)
 		free(b->alive);

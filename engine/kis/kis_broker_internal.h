@@ -51,6 +51,8 @@ struct korder {
 	int64_t new_remaining;                /* what the engine asked for */
 	char req_base_odno[KIS_MSG_ODNO_MAX]; /* the number the request changed */
 	int cancel_wanted;                    /* cancel() before the order was live */
+	int adopting;                         /* kis_broker_adopt: baseline not yet taken from a poll */
+	int64_t adopt_filled_value;           /* the engine's booked value (adopting) */
 	int cancel_confirmed;                 /* KIS took the cancel: the rest ends at the next poll */
 };
 
@@ -71,6 +73,8 @@ struct kis_broker {
 	int64_t next_resolve_ms;
 	struct kis_broker_stats st;
 	int *alive; /* shared with callbacks: 0 once freed */
+	char (*claimed)[KIS_MSG_ODNO_MAX]; /* earlier runs' ended orders (kis_broker_claim_odno) */
+	size_t nclaimed, capclaimed;
 };
 
 /* Requests in flight hold this, not the broker: the broker may be freed first. */
@@ -94,11 +98,17 @@ struct ticket *kbk_ticket_new(struct kis_broker *b, struct korder *o);
 struct kis_broker *kbk_ticket_take(struct ticket *t, struct korder **o);
 
 const char *kbk_current_odno(const struct korder *o);
+/* Tell the owner (cfg.on_numbers) the order's current numbers. */
+void kbk_numbers_changed(struct kis_broker *b, const struct korder *o);
 int kbk_chain_add(struct korder *o, const char *odno);
 /* KIS pads ODNO in some answers and not in others: compare as numbers. */
 int kbk_same_odno(const char *a, const char *b);
 /* Whether any order of ours carries odno in its chain. */
 int kbk_claimed(const struct kis_broker *b, const char *odno);
+
+/* kis_broker_poll.c: an adopted order's first poll (see kis_broker_adopt);
+ * 1 when it must not be settled in this pass. */
+int kbk_adopt_settle(struct kis_broker *b, struct korder *o, const struct kis_msg_ccld_list *l);
 
 /* kis_broker_poll.c: arm the poll timer (when orders work), poll at once. */
 void kbk_schedule(struct kis_broker *b);

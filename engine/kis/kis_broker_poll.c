@@ -107,6 +107,66 @@ static void settle(struct kis_broker *b, struct korder *o, const struct kis_msg_
 	kbk_end_order(b, o);
 }
 
+/* An adopted order's chain, rebuilt backwards from its latest number: a
+ * revise's row names the number it replaced (cancel rows end a chain). */
+static void adopt_chain(struct korder *o, const struct kis_msg_ccld_list *l)
+{
+	char latest[KIS_MSG_ODNO_MAX];
+	snprintf(latest, sizeof(latest), "%s", o->chain[0].odno);
+	char chain[CHAIN_MAX][KIS_MSG_ODNO_MAX];
+	int n = 0;
+	snprintf(chain[n++], sizeof(chain[0]), "%s", latest);
+	const struct kis_msg_ccld_row *r = row_by_odno(l, latest);
+	while (r && r->orig_odno[0] && !r->cancel && n < CHAIN_MAX) {
+		snprintf(chain[n++], sizeof(chain[0]), "%s", r->orig_odno);
+		r = row_by_odno(l, r->orig_odno);
+	}
+	o->nchain = 0;
+	for (int i = n - 1; i >= 0; i--)
+		kbk_chain_add(o, chain[i]);
+}
+
+/* 1 when o is not ready to settle: still waiting for its row, or ended
+ * (then the poll's last pass frees it). */
+int kbk_adopt_settle(struct kis_broker *b, struct korder *o, const struct kis_msg_ccld_list *l)
+{
+	if (!row_by_odno(l, o->chain[0].odno)) {
+		if (++o->tries >= b->cfg.resolve_attempts) {
+			kbk_emit(b, BEV_CANCELLED, o, o->remaining, 0, "KIS does not know order %s today",
+			         o->chain[0].odno);
+			o->remaining = 0;
+			o->adopting = 0;
+			o->state = KIS_BROKER_ENDED;
+		}
+		return 1;
+	}
+	adopt_chain(o, l);
+	/* Every number's totals are the baseline; what they hold beyond the
+	 * engine's booked part was filled while no engine was watching. */
+	int64_t venue_qty = 0, venue_amount = 0;
+	for (int i = 0; i < o->nchain; i++) {
+		const struct kis_msg_ccld_row *r = row_by_odno(l, o->chain[i].odno);
+		if (!r)
+			continue;
+		o->chain[i].filled_qty = r->filled_qty;
+		o->chain[i].filled_amount = r->filled_amount;
+		venue_qty += r->filled_qty;
+		venue_amount += r->filled_amount;
+	}
+	o->adopting = 0;
+	int64_t dq = venue_qty - o->filled, da = venue_amount - o->adopt_filled_value;
+	if (dq > 0) {
+		if (da <= 0) {
+			emit_fill(b, o, dq, o->price > 0 ? o->price : 1);
+		} else {
+			int64_t p = da / dq, extra = da - p * dq;
+			emit_fill(b, o, dq - extra, p);
+			emit_fill(b, o, extra, p + 1);
+		}
+	}
+	return 0;
+}
+
 /* KST time of day in ms of an HHMMSS string; -1 if malformed. */
 static int64_t tmd_ms(const char *t)
 {
@@ -152,6 +212,7 @@ static void resolve_place(struct kis_broker *b, struct korder *o, const struct k
 	if (best) {
 		snprintf(o->orgno, sizeof(o->orgno), "%s", best->orgno);
 		kbk_chain_add(o, best->odno);
+		kbk_numbers_changed(b, o);
 		o->state = KIS_BROKER_LIVE;
 		b->st.adopted++;
 		b->st.accepted++;
@@ -210,6 +271,8 @@ static void on_poll(void *ud, const struct kis_error *e, const struct kis_msg_cc
 		for (struct korder *o = b->all, *next; o; o = next) {
 			next = o->next;
 			if (o->state != KIS_BROKER_LIVE)
+				continue;
+			if (o->adopting && kbk_adopt_settle(b, o, l))
 				continue;
 			if (o->req_unknown)
 				resolve_request(b, o, l);
@@ -283,7 +346,8 @@ void kis_broker_on_notice(struct kis_broker *b, const struct kis_notice *n)
 		return;
 	struct link *lk = NULL;
 	struct korder *o = owner_of(b, n->odno, &lk);
-	if (!o || o->state != KIS_BROKER_LIVE || !n->is_fill || n->rejected || n->qty <= 0 || n->price <= 0) {
+	if (!o || o->state != KIS_BROKER_LIVE || o->adopting || !n->is_fill || n->rejected || n->qty <= 0 ||
+	    n->price <= 0) {
 		/* Acks, refusals, cancel confirmations, and orders we cannot name
 		 * yet (a lost answer): the poll sorts them out. */
 		b->st.notices_polled++;

@@ -8,6 +8,8 @@
  *             core and reports feed health; signals stop.
  * Stopping:   core_finish (on_stop hooks), then every handle closed and the
  *             loop drained.
+ * The books (journal, ctx.state, restart, reconciliation, the trading day)
+ * are live_book.c's.
  */
 #include "live.h"
 
@@ -21,52 +23,8 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "journal.h"
-#include "kis_broker.h"
-#include "kis_client.h"
-#include "kis_feed.h"
-#include "kis_ws.h"
 #include "ktime.h"
-#include "simbroker.h"
-
-#define CLOCK_TICK_MS 100
-
-/* What the journal knows of an engine order: its row, and the KIS numbers
- * (kept here because the broker forgets an order once it has ended). */
-struct jentry {
-	int64_t id; /* journal order id; 0: not journaled */
-	char orgno[JOURNAL_ORGNO_MAX];
-	char odno[JOURNAL_ODNO_MAX];
-};
-
-struct live {
-	const struct live_options *opt;
-	struct core *core;
-	uv_loop_t loop;
-	struct kis_client *client;
-	struct kis_ws *ws;
-	struct kis_feed *feed;
-	struct kis_broker *kbroker;
-	struct simbroker *sbroker;
-	uv_timer_t clock;
-	uv_signal_t sigint, sigterm, sigusr1;
-	int handles;
-	int quotes_pending;
-	int started;      /* the feed is running */
-	int core_started; /* core_start done: at once on the wall clock, at the first tick on the feed clock */
-	int stopping;
-	int halted; /* the kill switch fired: no new orders, open ones cancelled */
-	int clock_ticks;
-	int status;
-	int64_t begun_mono;
-	struct journal *jr; /* NULL: no live.journal configured */
-	int64_t run_id;
-	struct jentry *jid; /* by engine order id */
-	int64_t njid;
-	int64_t feed_time;   /* feed clock: the latest tick time */
-	int64_t drain_until; /* stopping: close by this (ms since begun_mono) */
-	char fatal[512];
-};
+#include "live_internal.h"
 
 static const char *const mode_names[] = {"paper", "mock", "real"};
 
@@ -85,20 +43,18 @@ int live_mode_parse(const char *s, enum live_mode *out)
 	return KE_EINVAL;
 }
 
-static int64_t wall_ms(void)
+int64_t live_wall_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The engine's notion of now: the wall clock against KIS, the ticks'
- * clock against a replay (kis-sim), so that every part agrees on the day. */
-static int64_t live_now(const struct live *l)
+int64_t live_now(const struct live *l)
 {
 	if (l->opt->feed_clock)
-		return l->feed_time > 0 ? l->feed_time : wall_ms();
-	return wall_ms();
+		return l->feed_time > 0 ? l->feed_time : live_wall_ms();
+	return live_wall_ms();
 }
 
 static int64_t market_ms(void *ud)
@@ -106,8 +62,7 @@ static int64_t market_ms(void *ud)
 	return live_now(ud);
 }
 
-static void say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct live *l, const char *fmt, ...)
+void live_say(struct live *l, const char *fmt, ...)
 {
 	if (l->opt->quiet)
 		return;
@@ -117,108 +72,6 @@ static void say(struct live *l, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-static void stop(struct live *l, int status, const char *why);
-
-/* ---- the journal: every order recorded before its request leaves ---- */
-
-static void journal_row(struct live *l, const struct order *o, struct jentry *e, struct journal_order *jo)
-{
-	memset(jo, 0, sizeof(*jo));
-	jo->run_id = l->run_id;
-	jo->engine_id = o->id;
-	snprintf(jo->strategy, sizeof(jo->strategy), "%s", core_strategy_name(l->core, o->strategy));
-	snprintf(jo->symbol, sizeof(jo->symbol), "%s", core_symbol_name(l->core, o->sym));
-	jo->side = o->side;
-	jo->type = o->type;
-	jo->price = o->price;
-	jo->qty = o->qty;
-	jo->created = o->created;
-	jo->updated = o->updated;
-	snprintf(jo->state, sizeof(jo->state), "%s", order_state_name(o->state));
-	jo->filled_qty = o->filled_qty;
-	snprintf(jo->reason, sizeof(jo->reason), "%s", o->reason);
-	struct kis_broker_order_info info;
-	if (l->kbroker && kis_broker_order_info(l->kbroker, o->id, &info) == KE_OK && info.odno[0]) {
-		snprintf(e->orgno, sizeof(e->orgno), "%s", info.orgno);
-		snprintf(e->odno, sizeof(e->odno), "%s", info.odno);
-	}
-	snprintf(jo->orgno, sizeof(jo->orgno), "%s", e->orgno);
-	snprintf(jo->odno, sizeof(jo->odno), "%s", e->odno);
-}
-
-static struct jentry *jid_slot(struct live *l, int64_t engine_id)
-{
-	if (engine_id <= 0)
-		return NULL;
-	if (engine_id >= l->njid) {
-		int64_t n = l->njid ? l->njid : 256;
-		while (n <= engine_id)
-			n *= 2;
-		struct jentry *p = realloc(l->jid, (size_t)n * sizeof(*p));
-		if (!p)
-			return NULL;
-		memset(p + l->njid, 0, (size_t)(n - l->njid) * sizeof(*p));
-		l->jid = p;
-		l->njid = n;
-	}
-	return &l->jid[engine_id];
-}
-
-static int jr_before_send(void *ctx, const struct order *o)
-{
-	struct live *l = ctx;
-	struct jentry *slot = jid_slot(l, o->id);
-	if (!slot)
-		return KE_ENOMEM;
-	struct journal_order jo;
-	journal_row(l, o, slot, &jo);
-	int rc = journal_order_add(l->jr, &jo);
-	if (rc != KE_OK) {
-		fprintf(stderr, "kis-engine: journal: %s: order %lld not sent\n", journal_errmsg(l->jr),
-		        (long long)o->id);
-		return rc;
-	}
-	slot->id = jo.id;
-	return KE_OK;
-}
-
-static void jr_order(void *ctx, const struct order *o)
-{
-	struct live *l = ctx;
-	struct jentry *slot = o->id > 0 && o->id < l->njid ? &l->jid[o->id] : NULL;
-	if (!slot || slot->id == 0)
-		return; /* not sent (pre-trade rejection) or not yet recorded */
-	struct journal_order jo;
-	journal_row(l, o, slot, &jo);
-	jo.id = slot->id;
-	if (journal_order_update(l->jr, &jo) != KE_OK)
-		fprintf(stderr, "kis-engine: journal: %s (order %lld)\n", journal_errmsg(l->jr), (long long)o->id);
-}
-
-static void jr_fill(void *ctx, const struct fill *f)
-{
-	struct live *l = ctx;
-	struct jentry *slot = f->order_id > 0 && f->order_id < l->njid ? &l->jid[f->order_id] : NULL;
-	if (!slot || slot->id == 0)
-		return;
-	const struct order *o = core_order(l->core, f->order_id);
-	struct journal_fill jf;
-	memset(&jf, 0, sizeof(jf));
-	jf.order_id = slot->id;
-	jf.time = f->time;
-	jf.qty = f->qty;
-	jf.price = f->price;
-	jf.fee = f->fee;
-	jf.tax = f->tax;
-	/* The order's cumulative quantity after this fill identifies it. */
-	snprintf(jf.venue_key, sizeof(jf.venue_key), "%s:%lld", slot->odno[0] ? slot->odno : "engine",
-	         (long long)(o ? o->filled_qty : 0));
-	int inserted = 0;
-	if (journal_fill_add(l->jr, &jf, &inserted) != KE_OK)
-		fprintf(stderr, "kis-engine: journal: %s (fill of order %lld)\n", journal_errmsg(l->jr),
-		        (long long)f->order_id);
 }
 
 /* ---- the feed into the core ---- */
@@ -240,13 +93,14 @@ static void feed_tick(void *ud, const struct tick *t)
 			l->feed_time = tk.time;
 		if (!l->core_started) {
 			/* A replay's day begins with its first print. */
-			core_start(l->core, l->feed_time);
-			l->core_started = 1;
+			lvb_begin_trading(l, l->feed_time);
+			if (!l->core_started)
+				return;
 		}
 		tk.time = l->feed_time; /* KIS stamps whole seconds: never let time go back */
 	} else {
 		/* Ticks carry KIS's second; the core's clock is ours. */
-		tk.time = wall_ms();
+		tk.time = live_wall_ms();
 	}
 	if (l->sbroker)
 		simbroker_advance(l->sbroker, tk.time);
@@ -288,7 +142,7 @@ static void ws_notices(void *ud, const struct kis_notice *x, int n)
 static void ws_resync(void *ud)
 {
 	struct live *l = ud;
-	say(l, "feed reconnected: asking KIS for what was missed");
+	live_say(l, "feed reconnected: asking KIS for what was missed");
 	if (l->kbroker)
 		kis_broker_poll_now(l->kbroker);
 }
@@ -296,9 +150,9 @@ static void ws_resync(void *ud)
 static void ws_state(void *ud, enum kis_ws_state st, const char *why)
 {
 	struct live *l = ud;
-	say(l, "feed %s (%s)", kis_ws_state_name(st), why);
+	live_say(l, "feed %s (%s)", kis_ws_state_name(st), why);
 	if (st == KIS_WS_STOPPED && !l->stopping)
-		stop(l, 1, "the realtime feed stopped");
+		live_stop(l, 1, "the realtime feed stopped");
 }
 
 static void ws_error(void *ud, const char *msg)
@@ -319,26 +173,31 @@ static void on_clock(uv_timer_t *t)
 		struct kis_ws_stats st;
 		kis_ws_stats(l->ws, &st);
 		struct feed_status fs;
-		kis_feed_status(l->feed, &st, wall_ms(), &fs);
+		kis_feed_status(l->feed, &st, live_wall_ms(), &fs);
 		core_set_feed_status(l->core, &fs);
 		/* With the wall clock, timers and staleness run even when the
 		 * feed is quiet; a replay's clock moves with its ticks only. */
 		if (!l->opt->feed_clock) {
 			if (l->sbroker)
-				simbroker_advance(l->sbroker, wall_ms());
-			core_advance(l->core, wall_ms());
+				simbroker_advance(l->sbroker, live_wall_ms());
+			core_advance(l->core, live_wall_ms());
 		}
 		core_pump(l->core);
 		for (int i = 0; i < core_strategy_count(l->core); i++)
 			if (core_strategy_failed(l->core, i))
 				l->status = 1;
-		/* Once a second: has someone asked to stop trading? */
-		const char *hf = l->opt->cfg->live.halt_file;
-		if (hf[0] && ++l->clock_ticks % (1000 / CLOCK_TICK_MS) == 0 && access(hf, F_OK) == 0)
-			halt_all(l, "halt file");
+		lvb_clock_step(l);
+		/* Once a second: strategies' state to the journal, and has someone
+		 * asked to stop trading? */
+		if (++l->clock_ticks % (1000 / CLOCK_TICK_MS) == 0) {
+			lvb_save_states(l);
+			const char *hf = l->opt->cfg->live.halt_file;
+			if (hf[0] && access(hf, F_OK) == 0)
+				halt_all(l, "halt file");
+		}
 	}
 	if (l->opt->duration_ms > 0 && (int64_t)uv_now(&l->loop) - l->begun_mono >= l->opt->duration_ms)
-		stop(l, l->status, "the requested duration is over");
+		live_stop(l, l->status, "the requested duration is over");
 }
 
 /* The kill switch: every strategy halted (open orders cancelled, no new
@@ -363,7 +222,7 @@ static void on_sigusr1(uv_signal_t *s, int signum)
 static void on_signal(uv_signal_t *s, int signum)
 {
 	struct live *l = s->data;
-	stop(l, l->status, signum == SIGINT ? "SIGINT" : "SIGTERM");
+	live_stop(l, l->status, signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
 static void on_closed(uv_handle_t *h)
@@ -397,22 +256,26 @@ static void on_drain(uv_timer_t *t)
 	if ((l->client && kis_client_pending(l->client) > 0) && waited < l->drain_until)
 		return;
 	uv_timer_stop(t);
-	if (l->core_started)
+	if (l->core_started) {
 		core_pump(l->core); /* fills the last poll reported */
+		lvb_save_states(l);
+	}
 	close_all_handles(l);
 }
 
-static void stop(struct live *l, int status, const char *why)
+void live_stop(struct live *l, int status, const char *why)
 {
 	if (l->stopping)
 		return;
 	l->stopping = 1;
 	if (status > l->status)
 		l->status = status;
-	say(l, "stopping: %s", why);
+	live_say(l, "stopping: %s", why);
 	if (l->core_started) {
 		core_finish(l->core);
 		core_pump(l->core);
+		if (l->opt->cfg->live.cancel_on_stop)
+			lvb_cancel_open_orders(l, "stopping");
 	}
 	uv_signal_stop(&l->sigint);
 	uv_signal_stop(&l->sigterm);
@@ -433,15 +296,15 @@ static void start_feed(struct live *l)
 	if (l->stopping)
 		return;
 	if (!l->opt->feed_clock) {
-		core_start(l->core, wall_ms());
-		core_pump(l->core);
-		l->core_started = 1;
+		lvb_begin_trading(l, live_wall_ms());
+		if (!l->core_started)
+			return;
 	}
 	l->started = 1;
 	if (kis_ws_start(l->ws) != KE_OK)
-		stop(l, 1, "the realtime feed could not start");
-	say(l, "running %d strateg%s in %s mode", core_strategy_count(l->core),
-	    core_strategy_count(l->core) == 1 ? "y" : "ies", live_mode_name(l->opt->mode));
+		live_stop(l, 1, "the realtime feed could not start");
+	live_say(l, "running %d strateg%s in %s mode", core_strategy_count(l->core),
+	         core_strategy_count(l->core) == 1 ? "y" : "ies", live_mode_name(l->opt->mode));
 }
 
 struct quote_req {
@@ -458,7 +321,7 @@ static void on_quote(void *ud, const struct kis_error *e, const struct kis_msg_q
 		snprintf(l->fatal, sizeof(l->fatal), "quote of %s: %s%s%s", core_symbol_name(l->core, qr->sym), e->code,
 		         e->code[0] ? " " : "", e->msg);
 		free(qr);
-		stop(l, 1, l->fatal);
+		live_stop(l, 1, l->fatal);
 		return;
 	}
 	if (q->prev_close > 0)
@@ -544,6 +407,8 @@ static int build(struct live *l, const struct kis_credentials *cred, char *err, 
 		kis_broker_config_default(&bc, env);
 		if (k->poll_ms)
 			bc.poll_ms = k->poll_ms;
+		bc.on_numbers = lvb_on_numbers;
+		bc.on_numbers_ud = l;
 		if (kis_broker_new(&l->loop, l->client, &bc, broker_symbol, l, broker_clock, l, sink, &l->kbroker) !=
 		    KE_OK)
 			return fail(err, errlen, 2, "cannot create the KIS broker");
@@ -604,6 +469,20 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	}
 	l->opt = opt;
 	l->core = core;
+	int nst = core_strategy_count(core);
+	l->state_blob = calloc((size_t)nst + 1, sizeof(*l->state_blob));
+	l->state_len = calloc((size_t)nst + 1, sizeof(*l->state_len));
+	l->day_start_eq = calloc((size_t)nst + 1, sizeof(*l->day_start_eq));
+	l->fills_today = calloc((size_t)nst + 1, sizeof(*l->fills_today));
+	if (!l->state_blob || !l->state_len || !l->day_start_eq || !l->fills_today) {
+		free(l->state_blob);
+		free(l->state_len);
+		free(l->day_start_eq);
+		free(l->fills_today);
+		free(l);
+		kis_cred_wipe(&cred);
+		return fail(err, errlen, 1, "out of memory");
+	}
 	uv_loop_init(&l->loop);
 	signal(SIGPIPE, SIG_IGN);
 	int status = build(l, &cred, err, errlen);
@@ -631,16 +510,16 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 			mkdir(dir, 0700);
 		}
 		if (journal_open(jpath, &l->jr, err, errlen) != KE_OK ||
-		    journal_run_begin(l->jr, wall_ms(), live_mode_name(opt->mode), opt->cfg->kis.env, &l->run_id) !=
-		        KE_OK) {
+		    journal_run_begin(l->jr, live_wall_ms(), live_mode_name(opt->mode), opt->cfg->kis.env,
+		                      &l->run_id) != KE_OK) {
 			if (l->jr)
 				snprintf(err, errlen, "journal %s: %s", jpath, journal_errmsg(l->jr));
 			status = 2;
-		} else {
-			struct core_observer obs = {
-			    .ctx = l, .on_order = jr_order, .on_fill = jr_fill, .before_send = jr_before_send};
-			core_set_observer(core, &obs);
 		}
+	}
+	if (status == 0) {
+		struct core_observer obs = lvb_observer(l);
+		core_set_observer(core, &obs);
 	}
 	if (status == 0) {
 		uv_timer_init(&l->loop, &l->clock);
@@ -665,7 +544,7 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 			}
 			if (!qr || kis_client_quote(l->client, core_symbol_name(core, i), on_quote, qr) != KE_OK) {
 				free(qr);
-				stop(l, 1, "cannot ask for quotes");
+				live_stop(l, 1, "cannot ask for quotes");
 			}
 		}
 		uv_run(&l->loop, UV_RUN_DEFAULT);
@@ -685,13 +564,19 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	uv_run(&l->loop, UV_RUN_DEFAULT);
 	kis_feed_free(l->feed);
 	simbroker_free(l->sbroker);
+	struct core_observer none = {0};
+	core_set_observer(core, &none);
 	if (l->jr) {
-		struct core_observer none = {0};
-		core_set_observer(core, &none);
-		journal_run_end(l->jr, l->run_id, wall_ms(), l->status == 0 ? "stopped" : "failed");
+		journal_run_end(l->jr, l->run_id, live_wall_ms(), l->status == 0 ? "stopped" : "failed");
 		journal_close(l->jr);
 	}
 	free(l->jid);
+	for (int i = 0; i < nst; i++)
+		free(l->state_blob[i]);
+	free(l->state_blob);
+	free(l->state_len);
+	free(l->day_start_eq);
+	free(l->fills_today);
 	uv_loop_close(&l->loop);
 	free(l);
 	return status;

@@ -30,6 +30,8 @@ void config_defaults(struct engine_config *cfg)
 	cfg->to_day = -1;
 	memcpy(cfg->kis.env, "mock", 5);
 	cfg->kis.rate_per_sec = -1;
+	cfg->live.cancel_at_close = 1;
+	cfg->live.status_every_s = 60;
 }
 
 void config_free(struct engine_config *cfg)
@@ -249,9 +251,37 @@ static void read_kis(lua_State *L, const struct walk *w, struct config_kis *k)
 	lua_pop(L, 1);
 }
 
+static int read_bool(lua_State *L, const struct walk *w, const char *key)
+{
+	if (!lua_isboolean(L, -1))
+		fail(L, w, key, "must be true or false");
+	int v = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+static void read_holidays(lua_State *L, const struct walk *w, struct config_live *lv)
+{
+	if (!lua_istable(L, -1))
+		fail(L, w, "live.holidays", "must be a list of dates \"YYYY-MM-DD\"");
+	int t = lua_gettop(L);
+	lua_Integer n = luaL_len(L, t);
+	if (n > CONFIG_MAX_HOLIDAYS)
+		fail(L, w, "live.holidays", "at most 64 dates");
+	for (lua_Integer i = 1; i <= n; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "live.holidays[%lld]", (long long)i);
+		lua_rawgeti(L, t, i);
+		lv->holidays[lv->nholidays++] = read_date(L, w, key);
+	}
+	lua_pop(L, 1);
+}
+
 static void read_live(lua_State *L, const struct walk *w, struct config_live *lv)
 {
-	static const char *const keys[] = {"mode", "feed_clock", "journal", "halt_file", NULL};
+	static const char *const keys[] = {"mode",           "feed_clock",     "journal",  "halt_file",
+	                                   "cancel_at_close", "cancel_on_stop", "holidays", "status_every_s",
+	                                   "log_json",       NULL};
 	if (!lua_istable(L, -1))
 		fail(L, w, "live", "must be a table");
 	int t = lua_gettop(L);
@@ -272,6 +302,16 @@ static void read_live(lua_State *L, const struct walk *w, struct config_live *lv
 		copy_str(L, w, "live.journal", lv->journal, sizeof(lv->journal));
 	if (get(L, t, "halt_file"))
 		copy_str(L, w, "live.halt_file", lv->halt_file, sizeof(lv->halt_file));
+	if (get(L, t, "cancel_at_close"))
+		lv->cancel_at_close = read_bool(L, w, "live.cancel_at_close");
+	if (get(L, t, "cancel_on_stop"))
+		lv->cancel_on_stop = read_bool(L, w, "live.cancel_on_stop");
+	if (get(L, t, "log_json"))
+		lv->log_json = read_bool(L, w, "live.log_json");
+	if (get(L, t, "status_every_s"))
+		lv->status_every_s = read_int(L, w, "live.status_every_s", 0, 86400);
+	if (get(L, t, "holidays"))
+		read_holidays(L, w, lv);
 	lua_pop(L, 1);
 }
 

@@ -399,9 +399,10 @@ static void observer_order(void *ctx, const struct order *o)
 	report_on_order(ctx, o);
 }
 
-static void observer_fill(void *ctx, const struct fill *f)
+static int64_t observer_fill(void *ctx, const struct fill *f)
 {
 	report_on_fill(ctx, f);
+	return 0;
 }
 
 struct core_observer report_observer(struct report *r)

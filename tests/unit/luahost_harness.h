@@ -93,10 +93,11 @@ static inline void obs_order(void *ctx, const struct order *o)
 		h->orders_after_finish++;
 }
 
-static inline void obs_fill(void *ctx, const struct fill *f)
+static inline int64_t obs_fill(void *ctx, const struct fill *f)
 {
 	(void)ctx;
 	(void)f;
+	return 0;
 }
 
 static inline void harness_init(struct harness *h)

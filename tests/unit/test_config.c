@@ -357,8 +357,28 @@ static void test_live_section(void **state)
 	assert_int_equal(cfg->live.feed_clock, 1);
 	assert_string_equal(cfg->live.journal, "/var/lib/kis-engine/journal.db");
 	assert_string_equal(cfg->live.halt_file, "/run/kis-engine/HALT");
+	/* Defaults of the keys live_full.lua leaves out. */
+	assert_int_equal(cfg->live.cancel_at_close, 1);
+	assert_int_equal(cfg->live.cancel_on_stop, 0);
+	assert_int_equal(cfg->live.status_every_s, 60);
+	assert_int_equal(cfg->live.nholidays, 0);
+	free_cfg(cfg);
+	cfg = new_cfg();
+	config_defaults(cfg);
+	assert_int_equal(load(CFG("live_calendar.lua"), cfg, err, sizeof(err)), KE_OK);
+	assert_int_equal(cfg->live.cancel_at_close, 0);
+	assert_int_equal(cfg->live.cancel_on_stop, 1);
+	assert_int_equal(cfg->live.status_every_s, 0);
+	assert_int_equal(cfg->live.log_json, 1);
+	assert_int_equal(cfg->live.nholidays, 2);
+	/* 2026-03-03 is day 20515: 2026-01-01 is 20454 (56 years, 14 leap days:
+	 * 56 x 365 + 14), + 31 (January) + 28 (February) + 2. */
+	assert_int_equal(cfg->live.holidays[0], 20515);
+	assert_int_equal(cfg->live.holidays[1], 20515 + 1);
 	free_cfg(cfg);
 	expect_error(CFG("live_bad_mode.lua"), KE_EINVAL, ": live.mode: must be \"paper\", \"mock\" or \"real\"", NULL);
+	expect_error(CFG("live_bad_holiday.lua"), KE_EINVAL, ": live.holidays[2]: must be a date \"YYYY-MM-DD\"", NULL);
+	expect_error(CFG("live_bad_cancel.lua"), KE_EINVAL, ": live.cancel_at_close: must be true or false", NULL);
 }
 
 static void test_bad_dates(void **state)

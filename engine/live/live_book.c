@@ -1,0 +1,389 @@
+/*
+ * live_book.c - the live driver's books: every order journaled before its
+ * request leaves, fills journaled before the strategy hears of them and
+ * marked (with the strategy's ctx.state) once it has; a restart rebuilt
+ * from the journal and then checked against KIS; the trading day's close
+ * and the next day's start.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "krx.h"
+#include "ktime.h"
+#include "live_internal.h"
+#include "restore.h"
+
+/* Crash tests: die here, as a power cut would, without a word. */
+static void crash_point(struct live *l, const char *point)
+{
+	if (l->opt->crash_point && strcmp(l->opt->crash_point, point) == 0 && ++l->crash_count == l->opt->crash_after)
+		raise(SIGKILL);
+}
+
+static void say_level(void *ud, enum core_log_level level, const char *msg)
+{
+	struct live *l = ud;
+	if (level >= CORE_LOG_WARN || !l->opt->quiet)
+		fprintf(stderr, "kis-engine: %s%s\n", level >= CORE_LOG_WARN ? "warning: " : "", msg);
+}
+
+/* ---- the journal: every order recorded before its request leaves ---- */
+
+static void journal_row(struct live *l, const struct order *o, struct jentry *e, struct journal_order *jo)
+{
+	memset(jo, 0, sizeof(*jo));
+	jo->run_id = l->run_id;
+	jo->engine_id = o->id;
+	snprintf(jo->strategy, sizeof(jo->strategy), "%s", core_strategy_name(l->core, o->strategy));
+	snprintf(jo->symbol, sizeof(jo->symbol), "%s", core_symbol_name(l->core, o->sym));
+	jo->side = o->side;
+	jo->type = o->type;
+	jo->price = o->price;
+	jo->qty = o->qty;
+	jo->created = o->created;
+	jo->updated = o->updated;
+	snprintf(jo->state, sizeof(jo->state), "%s", order_state_name(o->state));
+	jo->filled_qty = o->filled_qty;
+	snprintf(jo->reason, sizeof(jo->reason), "%s", o->reason);
+	snprintf(jo->orgno, sizeof(jo->orgno), "%s", e->orgno);
+	snprintf(jo->odno, sizeof(jo->odno), "%s", e->odno);
+}
+
+static struct jentry *jid_slot(struct live *l, int64_t engine_id)
+{
+	if (engine_id <= 0)
+		return NULL;
+	if (engine_id >= l->njid) {
+		int64_t n = l->njid ? l->njid : 256;
+		while (n <= engine_id)
+			n *= 2;
+		struct jentry *p = realloc(l->jid, (size_t)n * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p + l->njid, 0, (size_t)(n - l->njid) * sizeof(*p));
+		l->jid = p;
+		l->njid = n;
+	}
+	return &l->jid[engine_id];
+}
+
+/* The broker learnt an order's KIS numbers: kept for the next journal write. */
+void lvb_on_numbers(void *ud, int64_t id, const char *orgno, const char *odno)
+{
+	struct live *l = ud;
+	struct jentry *slot = jid_slot(l, id);
+	if (!slot || !odno[0])
+		return;
+	snprintf(slot->orgno, sizeof(slot->orgno), "%s", orgno);
+	snprintf(slot->odno, sizeof(slot->odno), "%s", odno);
+}
+
+static int jr_before_send(void *ctx, const struct order *o)
+{
+	struct live *l = ctx;
+	if (!l->jr)
+		return KE_OK;
+	struct jentry *slot = jid_slot(l, o->id);
+	if (!slot)
+		return KE_ENOMEM;
+	struct journal_order jo;
+	journal_row(l, o, slot, &jo);
+	int rc = journal_order_add(l->jr, &jo);
+	if (rc != KE_OK) {
+		fprintf(stderr, "kis-engine: journal: %s: order %lld not sent\n", journal_errmsg(l->jr),
+		        (long long)o->id);
+		return rc;
+	}
+	slot->id = jo.id;
+	crash_point(l, "journaled");
+	return KE_OK;
+}
+
+static void jr_order(void *ctx, const struct order *o)
+{
+	struct live *l = ctx;
+	struct jentry *slot = o->id > 0 && o->id < l->njid ? &l->jid[o->id] : NULL;
+	if (!slot || slot->id == 0)
+		return; /* not sent (pre-trade rejection) or not yet recorded */
+	if (o->state == ORDER_ACCEPTED)
+		crash_point(l, "accepted");
+	struct journal_order jo;
+	journal_row(l, o, slot, &jo);
+	jo.id = slot->id;
+	if (journal_order_update(l->jr, &jo) != KE_OK)
+		fprintf(stderr, "kis-engine: journal: %s (order %lld)\n", journal_errmsg(l->jr), (long long)o->id);
+}
+
+static int64_t jr_fill(void *ctx, const struct fill *f)
+{
+	struct live *l = ctx;
+	if (f->strategy >= 0 && f->strategy < core_strategy_count(l->core))
+		l->fills_today[f->strategy]++;
+	struct jentry *slot = f->order_id > 0 && f->order_id < l->njid ? &l->jid[f->order_id] : NULL;
+	if (!slot || slot->id == 0)
+		return 0;
+	const struct order *o = core_order(l->core, f->order_id);
+	struct journal_fill jf;
+	memset(&jf, 0, sizeof(jf));
+	jf.order_id = slot->id;
+	jf.time = f->time;
+	jf.qty = f->qty;
+	jf.price = f->price;
+	jf.fee = f->fee;
+	jf.tax = f->tax;
+	/* The order's cumulative quantity after this fill identifies it. */
+	snprintf(jf.venue_key, sizeof(jf.venue_key), "%s:%lld", slot->odno[0] ? slot->odno : "engine",
+	         (long long)(o ? o->filled_qty : 0));
+	int inserted = 0;
+	crash_point(l, "fill");
+	if (journal_fill_add(l->jr, &jf, &inserted) != KE_OK) {
+		fprintf(stderr, "kis-engine: journal: %s (fill of order %lld)\n", journal_errmsg(l->jr),
+		        (long long)f->order_id);
+		return 0;
+	}
+	crash_point(l, "fill_journaled");
+	return jf.id;
+}
+
+/* ctx.state of strategy i into the journal when it changed. */
+static int save_state(struct live *l, int i, int64_t now)
+{
+	char *blob = NULL;
+	size_t len = 0;
+	int rc = core_strategy_save_state(l->core, i, &blob, &len);
+	if (rc == KE_ENOENT)
+		return KE_OK;
+	if (rc != KE_OK) {
+		fprintf(stderr, "kis-engine: ctx.state of '%s' cannot be saved: %s\n", core_strategy_name(l->core, i),
+		        ke_strerror(rc));
+		return rc;
+	}
+	if (l->state_blob[i] && l->state_len[i] == len && memcmp(l->state_blob[i], blob, len) == 0) {
+		free(blob);
+		return KE_OK;
+	}
+	rc = journal_state_put(l->jr, core_strategy_name(l->core, i), blob, len, now);
+	if (rc != KE_OK) {
+		fprintf(stderr, "kis-engine: journal: %s (ctx.state of '%s')\n", journal_errmsg(l->jr),
+		        core_strategy_name(l->core, i));
+		free(blob);
+		return rc;
+	}
+	free(l->state_blob[i]);
+	l->state_blob[i] = blob;
+	l->state_len[i] = len;
+	return KE_OK;
+}
+
+void lvb_save_states(struct live *l)
+{
+	if (!l->jr || !l->core_started)
+		return;
+	for (int i = 0; i < core_strategy_count(l->core); i++)
+		save_state(l, i, live_wall_ms());
+}
+
+/* The strategy has been told: mark the fill, with the state its on_fill
+ * left, in one transaction (a crash keeps both or neither). */
+static void jr_fill_delivered(void *ctx, const struct fill *f)
+{
+	struct live *l = ctx;
+	if (!l->jr || f->ref <= 0)
+		return;
+	int64_t now = live_wall_ms();
+	int rc = journal_begin(l->jr);
+	if (rc == KE_OK)
+		rc = save_state(l, f->strategy, now);
+	if (rc == KE_OK)
+		rc = journal_fill_notified(l->jr, f->ref, now);
+	if (rc == KE_OK)
+		rc = journal_commit(l->jr);
+	if (rc != KE_OK) {
+		fprintf(stderr, "kis-engine: journal: %s (fill %lld delivered)\n", journal_errmsg(l->jr),
+		        (long long)f->ref);
+		journal_rollback(l->jr);
+		/* The cached blob may not be on disk: write it again next time. */
+		free(l->state_blob[f->strategy]);
+		l->state_blob[f->strategy] = NULL;
+	}
+}
+
+/* ---- the trading day ---- */
+
+static int count_open(void *ud, const struct order *o)
+{
+	*(int *)ud += !(o->pending & ORDER_PENDING_CANCEL);
+	return 0;
+}
+
+/* Cancel every open order of every strategy (after the close, on stop). */
+void lvb_cancel_open_orders(struct live *l, const char *why)
+{
+	int n = 0;
+	for (int i = 0; i < core_strategy_count(l->core); i++) {
+		core_open_orders(l->core, i, -1, count_open, &n);
+		core_cancel_all(l->core, i);
+	}
+	if (n > 0)
+		live_say(l, "%s: cancelling %d open order%s", why, n, n == 1 ? "" : "s");
+	core_pump(l->core);
+}
+
+static void day_summary(struct live *l)
+{
+	for (int i = 0; i < core_strategy_count(l->core); i++) {
+		char eq[KE_KRW_BUF], pnl[KE_KRW_BUF], cash[KE_KRW_BUF];
+		int64_t e = core_equity(l->core, i);
+		live_say(l, "end of day: %s equity %s KRW (today %s%s), cash %s, %lld fills%s",
+		         core_strategy_name(l->core, i), ke_format_krw(eq, e), e >= l->day_start_eq[i] ? "+" : "",
+		         ke_format_krw(pnl, e - l->day_start_eq[i]), ke_format_krw(cash, core_cash(l->core, i)),
+		         (long long)l->fills_today[i], core_strategy_halted(l->core, i) ? ", halted" : "");
+	}
+}
+
+static void day_begin(struct live *l, int32_t day)
+{
+	l->day = day;
+	l->closed = 0;
+	for (int i = 0; i < core_strategy_count(l->core); i++) {
+		l->day_start_eq[i] = core_equity(l->core, i);
+		l->fills_today[i] = 0;
+	}
+}
+
+/* Once per KST day after 15:30: cancel what is left (KRX would expire it
+ * anyway; this way the journal says so today), then the day's summary. A
+ * new day: yesterday's orders have expired, KIS's view is compared again. */
+static void trading_day_step(struct live *l)
+{
+	int64_t now = live_now(l);
+	int32_t day = ktime_kst_day(now);
+	if (day != l->day) {
+		if (l->kbroker) {
+			int n = kis_broker_expire_all(l->kbroker, "expired: KRX orders last one day");
+			if (n > 0)
+				live_say(l, "new day: %d order%s of the day before expired", n, n == 1 ? "" : "s");
+			core_pump(l->core);
+			if (l->jr)
+				l->recon = RECON_WAIT;
+		}
+		day_begin(l, day);
+	}
+	if (l->closed || ktime_kst_ms_of_day(now) < KRX_CLOSE_MS + 1000)
+		return;
+	l->closed = 1;
+	if (l->opt->cfg->live.cancel_at_close)
+		lvb_cancel_open_orders(l, "after the close");
+	day_summary(l);
+}
+
+/* ---- start of trading: the journal's view, then the core ---- */
+
+static void bind_adopted(struct live *l, const struct restore_plan *p)
+{
+	for (size_t i = 0; i < p->nadopted; i++) {
+		const struct restore_adopted *a = &p->adopted[i];
+		struct jentry *slot = jid_slot(l, a->engine_id);
+		if (slot) {
+			slot->id = a->journal_id;
+			snprintf(slot->orgno, sizeof(slot->orgno), "%s", a->orgno);
+			snprintf(slot->odno, sizeof(slot->odno), "%s", a->odno);
+		}
+		if (!l->kbroker)
+			continue;
+		struct kis_broker_adopt ka = {.id = a->engine_id,
+		                              .symbol = a->symbol,
+		                              .side = a->side,
+		                              .type = a->type,
+		                              .price = a->price,
+		                              .qty = a->qty,
+		                              .filled_qty = a->filled_qty,
+		                              .filled_value = a->filled_value,
+		                              .orgno = a->orgno,
+		                              .odno = a->odno,
+		                              .sent_ms = a->created};
+		if (kis_broker_adopt(l->kbroker, &ka) != KE_OK)
+			fprintf(stderr, "kis-engine: order %lld of the journal could not be handed to the broker\n",
+			        (long long)a->journal_id);
+	}
+	for (size_t i = 0; l->kbroker && i < p->nclaimed; i++)
+		kis_broker_claim_odno(l->kbroker, p->claimed[i]);
+}
+
+/* The journal's view first (state, book, open orders), then on_start, then
+ * the fills a strategy was never told of; KIS is asked what it missed. */
+void lvb_begin_trading(struct live *l, int64_t now)
+{
+	struct restore_plan plan = {0};
+	if (l->jr) {
+		char err[512];
+		if (restore_from_journal(l->jr, l->core, ktime_kst_day(now), l->opt->mode == LIVE_PAPER, live_wall_ms(),
+		                         &plan, say_level, l, err, sizeof(err)) != KE_OK) {
+			snprintf(l->fatal, sizeof(l->fatal), "%s", err);
+			live_stop(l, 2, l->fatal);
+			return;
+		}
+		bind_adopted(l, &plan);
+	}
+	core_start(l->core, now);
+	l->core_started = 1;
+	day_begin(l, ktime_kst_day(now));
+	core_pump(l->core);
+	for (size_t i = 0; i < plan.nredeliver; i++)
+		core_redeliver_fill(l->core, &plan.redeliver[i]);
+	core_pump(l->core);
+	restore_plan_free(&plan);
+	if (l->kbroker && l->jr) {
+		kis_broker_poll_now(l->kbroker);
+		l->recon = RECON_WAIT;
+	}
+}
+
+static void on_recon_balance(void *ud, const struct kis_error *e, const struct kis_msg_balance *b)
+{
+	struct live *l = ud;
+	if (l->stopping)
+		return;
+	if (e) {
+		fprintf(stderr,
+		        "kis-engine: warning: reconciliation: the balance inquiry failed (%s%s%s): trying again\n",
+		        e->code, e->code[0] ? " " : "", e->msg);
+		l->recon = RECON_WAIT;
+		return;
+	}
+	struct restore_balance_result r;
+	restore_compare_balance(l->core, b, say_level, l, &r);
+	if (r.skipped > 0) {
+		l->recon = RECON_WAIT; /* orders were working: look again once they settle */
+		return;
+	}
+	l->recon = RECON_DONE;
+	live_say(l, "reconciled with KIS: %d symbols compared, %d holdings lowered to KIS's, %d unowned", r.compared,
+	         r.lowered, r.unowned);
+}
+
+static void reconcile_step(struct live *l)
+{
+	if (l->recon != RECON_WAIT || !l->kbroker || kis_broker_unsettled(l->kbroker) > 0)
+		return;
+	if (kis_client_balance(l->client, on_recon_balance, l) == KE_OK)
+		l->recon = RECON_ASKED;
+}
+
+void lvb_clock_step(struct live *l)
+{
+	reconcile_step(l);
+	trading_day_step(l);
+}
+
+struct core_observer lvb_observer(struct live *l)
+{
+	struct core_observer obs = {.ctx = l,
+	                            .on_order = jr_order,
+	                            .on_fill = jr_fill,
+	                            .fill_delivered = jr_fill_delivered,
+	                            .before_send = jr_before_send};
+	return obs;
+}

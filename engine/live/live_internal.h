@@ -1,0 +1,88 @@
+/*
+ * live_internal.h - the live driver's state, shared by live.c (start-up,
+ * the feed, signals, stopping) and live_book.c (the journal, ctx.state,
+ * the restart from the journal, reconciliation with KIS, the trading day).
+ * Not a public header: nothing outside engine/live includes it.
+ */
+#ifndef LIVE_INTERNAL_H
+#define LIVE_INTERNAL_H
+
+#include <uv.h>
+
+#include "journal.h"
+#include "kis_broker.h"
+#include "kis_client.h"
+#include "kis_feed.h"
+#include "kis_ws.h"
+#include "live.h"
+#include "simbroker.h"
+
+#define CLOCK_TICK_MS 100
+
+/* What the journal knows of an engine order: its row, and the KIS numbers
+ * (kept here because the broker forgets an order once it has ended). */
+struct jentry {
+	int64_t id; /* journal order id; 0: not journaled */
+	char orgno[JOURNAL_ORGNO_MAX];
+	char odno[JOURNAL_ODNO_MAX];
+};
+
+struct live {
+	const struct live_options *opt;
+	struct core *core;
+	uv_loop_t loop;
+	struct kis_client *client;
+	struct kis_ws *ws;
+	struct kis_feed *feed;
+	struct kis_broker *kbroker;
+	struct simbroker *sbroker;
+	uv_timer_t clock;
+	uv_signal_t sigint, sigterm, sigusr1;
+	int handles;
+	int quotes_pending;
+	int started;      /* the feed is running */
+	int core_started; /* core_start done: at once on the wall clock, at the first tick on the feed clock */
+	int stopping;
+	int halted; /* the kill switch fired: no new orders, open ones cancelled */
+	int clock_ticks;
+	int status;
+	int64_t begun_mono;
+	struct journal *jr; /* NULL: no live.journal configured */
+	int64_t run_id;
+	struct jentry *jid; /* by engine order id */
+	int64_t njid;
+	int64_t feed_time;     /* feed clock: the latest tick time */
+	int crash_count;       /* passes of opt->crash_point */
+	int32_t day;           /* KST day the clock timer last saw */
+	int closed;            /* the day's close was handled */
+	int64_t *day_start_eq; /* per strategy, for the end-of-day summary */
+	int64_t *fills_today;
+	enum { RECON_NONE = 0, RECON_WAIT, RECON_ASKED, RECON_DONE } recon;
+	/* The last ctx.state saved per strategy: unchanged ones are not written. */
+	char **state_blob;
+	size_t *state_len;
+	int64_t drain_until; /* stopping: close by this (ms since begun_mono) */
+	char fatal[512];
+};
+
+/* live.c */
+int64_t live_wall_ms(void);
+/* The engine's notion of now: the wall clock against KIS, the ticks'
+ * clock against a replay (kis-sim), so that every part agrees on the day. */
+int64_t live_now(const struct live *l);
+void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void live_stop(struct live *l, int status, const char *why);
+
+/* live_book.c */
+struct core_observer lvb_observer(struct live *l);
+/* kis_broker_config.on_numbers */
+void lvb_on_numbers(void *ud, int64_t id, const char *orgno, const char *odno);
+/* The journal's view, then core_start at now (sets core_started, or stops the run). */
+void lvb_begin_trading(struct live *l, int64_t now);
+/* Each clock tick: reconciliation steps, the close, a new day. */
+void lvb_clock_step(struct live *l);
+/* Every strategy's ctx.state to the journal when it changed. */
+void lvb_save_states(struct live *l);
+void lvb_cancel_open_orders(struct live *l, const char *why);
+
+#endif

@@ -1,0 +1,1 @@
+return { live = { cancel_at_close = "yes" } }
