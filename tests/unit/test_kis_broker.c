@@ -210,6 +210,129 @@ static void test_fills_from_the_venue(void **state)
 	fx_close(&f);
 }
 
+/* ---- a restart: orders of an earlier run carried over ---- */
+
+/* A second broker on the same client, as a restarted engine has. */
+static struct kis_broker *restarted(struct fixture *f, struct rec *r)
+{
+	struct kis_broker_config bc;
+	kis_broker_config_default(&bc, KIS_ENV_MOCK);
+	bc.poll_ms = 200;
+	bc.resolve_delay_ms = 300;
+	bc.resolve_grace_ms = 300;
+	bc.resolve_attempts = 2;
+	struct broker_sink sink = {.ctx = r, .emit = rec_emit};
+	struct kis_broker *b;
+	assert_int_equal(kis_broker_new(&f->loop, f->client, &bc, sym_name, NULL, ksim_market_ms, &f->s, sink, &b),
+	                 KE_OK);
+	return b;
+}
+
+static void test_adopted_after_restart(void **state)
+{
+	struct fixture f;
+	fx_open(&f, state, 5000);
+	/* Run 1: a resting buy, revised (two numbers), then the engine dies. */
+	struct order o = limit_order(1, 0, SIDE_BUY, 10, 60000);
+	assert_int_equal(f.iface.place(f.iface.self, &o), KE_OK);
+	wait_event(&f, BEV_ACCEPTED, 1, 10000);
+	assert_int_equal(f.iface.modify(f.iface.self, &o, 60100, 10), KE_OK);
+	wait_event(&f, BEV_MODIFIED, 1, 10000);
+	struct kis_broker_order_info info;
+	assert_int_equal(kis_broker_order_info(f.broker, 1, &info), KE_OK);
+	char first[KIS_MSG_ODNO_MAX], latest[KIS_MSG_ODNO_MAX], orgno[KIS_MSG_ORGNO_MAX];
+	snprintf(first, sizeof(first), "%s", info.first_odno);
+	snprintf(latest, sizeof(latest), "%s", info.odno);
+	snprintf(orgno, sizeof(orgno), "%s", info.orgno);
+	/* A crossing buy of 5 fills at once; run 1 journaled 2 of them. */
+	struct order x = limit_order(2, 0, SIDE_BUY, 5, 70000);
+	assert_int_equal(f.iface.place(f.iface.self, &x), KE_OK);
+	int64_t end = ksim_mono_ns() + 10000000000LL;
+	while (filled_qty(&f.rec, 2, NULL) < 5 && ksim_mono_ns() < end)
+		ksim_turn(&f.loop);
+	int64_t venue_value = 0;
+	assert_int_equal(filled_qty(&f.rec, 2, &venue_value), 5);
+	int64_t first_price = 0;
+	for (int i = 0; i < f.rec.n && !first_price; i++)
+		if (f.rec.ev[i].kind == BEV_FILL && f.rec.ev[i].order_id == 2)
+			first_price = f.rec.ev[i].price;
+	int64_t booked_value = 2 * first_price; /* run 1 booked 2 shares of its first fill */
+	/* The number of order 2 came with its acceptance; the broker forgot it
+	 * once filled, so take it from the venue's state (the journal had it). */
+	cJSON *st = ksim_state(&f.s);
+	const cJSON *orders = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "venue"), "orders");
+	int64_t x_no = 0;
+	for (int i = 0; i < cJSON_GetArraySize(orders); i++) {
+		const cJSON *vo = cJSON_GetArrayItem(orders, i);
+		if ((int64_t)cJSON_GetObjectItemCaseSensitive(vo, "price")->valuedouble == 70000)
+			x_no = (int64_t)cJSON_GetObjectItemCaseSensitive(vo, "odno")->valuedouble;
+	}
+	cJSON_Delete(st);
+	assert_true(x_no > 0);
+	char x_odno[KIS_MSG_ODNO_MAX];
+	snprintf(x_odno, sizeof(x_odno), "%lld", (long long)x_no);
+	kis_broker_free(f.broker);
+
+	/* Run 2: both carried over under new ids. */
+	struct rec r2;
+	memset(&r2, 0, sizeof(r2));
+	f.broker = restarted(&f, &r2);
+	struct kis_broker_adopt a = {.id = 1,
+	                             .symbol = "005930",
+	                             .side = SIDE_BUY,
+	                             .type = ORDER_LIMIT,
+	                             .price = 60100,
+	                             .qty = 10,
+	                             .orgno = orgno,
+	                             .odno = latest,
+	                             .sent_ms = ksim_market_ms(&f.s)};
+	assert_int_equal(kis_broker_adopt(f.broker, &a), KE_OK);
+	struct kis_broker_adopt b2 = {.id = 2,
+	                              .symbol = "005930",
+	                              .side = SIDE_BUY,
+	                              .type = ORDER_LIMIT,
+	                              .price = 70000,
+	                              .qty = 5,
+	                              .filled_qty = 2,
+	                              .filled_value = booked_value,
+	                              .orgno = orgno,
+	                              .odno = x_odno,
+	                              .sent_ms = ksim_market_ms(&f.s)};
+	assert_int_equal(kis_broker_adopt(f.broker, &b2), KE_OK);
+	assert_int_equal(kis_broker_adopt(f.broker, &b2), KE_EINVAL); /* id taken */
+	assert_true(kis_broker_unsettled(f.broker) >= 2);
+	kis_broker_poll_now(f.broker);
+	end = ksim_mono_ns() + 10000000000LL;
+	while (kis_broker_unsettled(f.broker) > 0 && ksim_mono_ns() < end)
+		ksim_turn(&f.loop);
+	assert_int_equal(kis_broker_unsettled(f.broker), 0);
+	/* Order 2: only the 3 shares run 1 never booked, for exactly the rest of
+	 * the venue's amount; then it has ended. */
+	int64_t v2 = 0;
+	assert_int_equal(filled_qty(&r2, 2, &v2), 3);
+	assert_int_equal(v2, venue_value - booked_value);
+	assert_int_equal(kis_broker_order_info(f.broker, 2, &info), KE_ENOENT);
+	/* Order 1: its chain rebuilt back to the first number; a cancel works. */
+	assert_int_equal(kis_broker_order_info(f.broker, 1, &info), KE_OK);
+	assert_int_equal(info.chain_len, 2);
+	assert_string_equal(info.first_odno, first);
+	assert_int_equal(count_kind(&r2, BEV_FILL, 1), 0);
+	struct order o2 = limit_order(1, 0, SIDE_BUY, 10, 60100);
+	r2.n = 0;
+	struct broker iface = kis_broker_iface(f.broker);
+	assert_int_equal(iface.cancel(iface.self, &o2), KE_OK);
+	end = ksim_mono_ns() + 10000000000LL;
+	while (!count_kind(&r2, BEV_CANCELLED, 1) && ksim_mono_ns() < end)
+		ksim_turn(&f.loop);
+	assert_int_equal(count_kind(&r2, BEV_CANCELLED, 1), 1);
+	assert_int_equal(r2.ev[r2.n - 1].qty, 10);
+	/* Two orders at the venue, never a third. */
+	assert_int_equal(ksim_state_num(&f.s, "venue.counters.place_requests"), 2);
+	/* A new day: whatever still works has expired. */
+	assert_int_equal(kis_broker_expire_all(f.broker, "expired"), 0);
+	fx_close(&f);
+}
+
 /* ---- lost answers: never a duplicate order ---- */
 
 static void test_lost_answer_adopted(void **state)
@@ -265,8 +388,9 @@ static void test_lost_request_not_placed(void **state)
 	fx_open(&f, state, 700);
 	/* The request never reaches the venue and no answer comes back: the
 	 * broker cannot know which, so it asks; KIS has no such order. */
-	ksim_faults(&f.s,
-	            "{\"rest\":{\"lost_request\":{\"next\":1,\"paths\":[\"/uapi/domestic-stock/v1/trading/order-cash\"]}}}");
+	ksim_faults(
+	    &f.s,
+	    "{\"rest\":{\"lost_request\":{\"next\":1,\"paths\":[\"/uapi/domestic-stock/v1/trading/order-cash\"]}}}");
 	struct order o = limit_order(5, 0, SIDE_BUY, 3, 61000);
 	assert_int_equal(f.iface.place(f.iface.self, &o), KE_OK);
 	wait_event(&f, BEV_REJECTED, 5, 20000);
@@ -345,6 +469,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lost_answer_adopted, ksim_setup, ksim_teardown),
 	    cmocka_unit_test_setup_teardown(test_cancel_before_accept_and_both_changes, ksim_setup, ksim_teardown),
 	    cmocka_unit_test_setup_teardown(test_lost_request_not_placed, ksim_setup, ksim_teardown),
+	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, ksim_setup, ksim_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
