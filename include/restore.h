@@ -74,4 +74,10 @@ struct restore_balance_result {
 void restore_compare_balance(struct core *core, const struct kis_msg_balance *bal, restore_say_fn say, void *ud,
                              struct restore_balance_result *out);
 
+/* Today's orders at KIS (inquire-daily-ccld rows) that no journal order
+ * of today carries: placed by hand (HTS, MTS) or by another program.
+ * Reported and left alone; returns how many. */
+int restore_report_foreign_orders(struct journal *jr, const struct kis_msg_ccld_list *rows, int32_t today,
+                                  restore_say_fn say, void *ud);
+
 #endif

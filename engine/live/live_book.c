@@ -341,32 +341,61 @@ void lvb_begin_trading(struct live *l, int64_t now)
 	}
 }
 
+/* Look again later: a failed inquiry, or orders still working. */
+static void recon_retry(struct live *l, int64_t after_ms)
+{
+	l->recon = RECON_WAIT;
+	l->recon_not_before = (int64_t)uv_now(&l->loop) + after_ms;
+}
+
+static void on_recon_orders(void *ud, const struct kis_error *e, const struct kis_msg_ccld_list *rows)
+{
+	struct live *l = ud;
+	if (l->stopping || !l->jr)
+		return;
+	if (e) {
+		fprintf(stderr, "kis-engine: warning: reconciliation: today's orders at KIS unknown (%s%s%s)\n",
+		        e->code, e->code[0] ? " " : "", e->msg);
+		return;
+	}
+	restore_report_foreign_orders(l->jr, rows, ktime_kst_day(live_now(l)), say_level, l);
+}
+
 static void on_recon_balance(void *ud, const struct kis_error *e, const struct kis_msg_balance *b)
 {
 	struct live *l = ud;
 	if (l->stopping)
 		return;
 	if (e) {
-		fprintf(stderr,
-		        "kis-engine: warning: reconciliation: the balance inquiry failed (%s%s%s): trying again\n",
-		        e->code, e->code[0] ? " " : "", e->msg);
-		l->recon = RECON_WAIT;
+		fprintf(
+		    stderr,
+		    "kis-engine: warning: reconciliation: the balance inquiry failed (%s%s%s): trying again in 5 s\n",
+		    e->code, e->code[0] ? " " : "", e->msg);
+		recon_retry(l, 5000);
 		return;
 	}
 	struct restore_balance_result r;
 	restore_compare_balance(l->core, b, say_level, l, &r);
 	if (r.skipped > 0) {
-		l->recon = RECON_WAIT; /* orders were working: look again once they settle */
+		recon_retry(l, 10000);
 		return;
 	}
 	l->recon = RECON_DONE;
 	live_say(l, "reconciled with KIS: %d symbols compared, %d holdings lowered to KIS's, %d unowned", r.compared,
 	         r.lowered, r.unowned);
+	/* Orders of today that are nobody's here: reported, never touched. */
+	struct kis_msg_ccld_filter f;
+	memset(&f, 0, sizeof(f));
+	kis_client_today(l->client, f.start);
+	memcpy(f.end, f.start, sizeof(f.end));
+	f.fill = KIS_MSG_CCLD_ALL;
+	kis_client_daily_ccld(l->client, &f, on_recon_orders, l);
 }
 
 static void reconcile_step(struct live *l)
 {
-	if (l->recon != RECON_WAIT || !l->kbroker || kis_broker_unsettled(l->kbroker) > 0)
+	if (l->recon != RECON_WAIT || !l->kbroker || kis_broker_unsettled(l->kbroker) > 0 ||
+	    (int64_t)uv_now(&l->loop) < l->recon_not_before)
 		return;
 	if (kis_client_balance(l->client, on_recon_balance, l) == KE_OK)
 		l->recon = RECON_ASKED;

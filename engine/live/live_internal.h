@@ -58,6 +58,7 @@ struct live {
 	int64_t *day_start_eq; /* per strategy, for the end-of-day summary */
 	int64_t *fills_today;
 	enum { RECON_NONE = 0, RECON_WAIT, RECON_ASKED, RECON_DONE } recon;
+	int64_t recon_not_before; /* uv_now ms: the next balance inquiry no sooner */
 	/* The last ctx.state saved per strategy: unchanged ones are not written. */
 	char **state_blob;
 	size_t *state_len;

@@ -428,3 +428,42 @@ void restore_compare_balance(struct core *core, const struct kis_msg_balance *ba
 	if (out)
 		*out = res;
 }
+
+/* KIS pads ODNO to 10 digits in some answers and not in others: look
+ * for the number as given, padded, and unpadded. */
+static int find_odno_any(struct journal *jr, const char *odno, struct journal_order *o)
+{
+	if (journal_find_odno(jr, odno, o) == KE_OK)
+		return KE_OK;
+	const char *digits = odno;
+	while (*digits == '0')
+		digits++;
+	char padded[JOURNAL_ODNO_MAX];
+	size_t n = strlen(digits);
+	if (n == 0 || n > 10)
+		return KE_ENOENT;
+	snprintf(padded, sizeof(padded), "%.*s%s", (int)(10 - n), "0000000000", digits);
+	if (strcmp(padded, odno) != 0 && journal_find_odno(jr, padded, o) == KE_OK)
+		return KE_OK;
+	return digits != odno && journal_find_odno(jr, digits, o) == KE_OK ? KE_OK : KE_ENOENT;
+}
+
+int restore_report_foreign_orders(struct journal *jr, const struct kis_msg_ccld_list *rows, int32_t today,
+                                  restore_say_fn say, void *ud)
+{
+	int n = 0;
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct kis_msg_ccld_row *r = &rows->rows[i];
+		/* A revise or cancel row belongs to the order it changed. */
+		if (r->cancel || r->orig_odno[0] || !r->odno[0])
+			continue;
+		struct journal_order o;
+		if (find_odno_any(jr, r->odno, &o) == KE_OK && ktime_kst_day(o.created) == today)
+			continue;
+		n++;
+		tell(say, ud, CORE_LOG_WARN,
+		     "reconcile: KIS order %s (%s %lld %s, %lld filled) was not placed by this engine: left alone",
+		     r->odno, order_side_name(r->side), (long long)r->qty, r->symbol, (long long)r->filled_qty);
+	}
+	return n;
+}
