@@ -88,4 +88,16 @@ return {
 		poll_ms = 3000, -- order status polling while orders work (default real 1000, mock 3000)
 		hashkey = false, -- true: a /uapi/hashkey call before each order (KIS: optional)
 	},
+	-- kis-engine run (docs/live.md). Ignored by backtests.
+	live = {
+		-- mode = "mock", -- "paper", "mock" or "real"; default from kis.env
+		-- journal = "out/journal.db", -- SQLite: orders before they leave, fills, ctx.state; restarts resume from it
+		-- halt_file = "out/HALT", -- the kill switch: kis-engine halt creates it
+		feed_clock = false, -- true: the clock follows the ticks (kis-sim replays another day)
+		cancel_at_close = true, -- cancel open orders after the 15:30 close
+		cancel_on_stop = false, -- SIGINT/SIGTERM also cancel open orders
+		status_every_s = 60, -- a status line this often on a terminal; 0: none
+		log_json = false, -- JSON lines instead of text (also --log-json)
+		holidays = {}, -- extra closed days {"2026-05-05", ...}: the mock account has no holiday inquiry
+	},
 }

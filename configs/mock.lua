@@ -7,6 +7,9 @@ return {
 		mode = "mock",
 		journal = "out/mock-journal.db", -- every order before it is sent (kis-engine journal)
 		halt_file = "out/mock.HALT", -- kis-engine halt --config configs/mock.lua creates it: trading stops
+		cancel_at_close = true, -- open orders cancelled after the 15:30 close
+		-- The mock host has no holiday inquiry: weekdays trade unless listed here.
+		holidays = {},
 	},
 	kis = {
 		env = "mock",
