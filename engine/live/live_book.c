@@ -253,14 +253,34 @@ static void day_begin(struct live *l, int32_t day)
 	}
 }
 
-/* Once per KST day after 15:30: cancel what is left (KRX would expire it
- * anyway; this way the journal says so today), then the day's summary. A
- * new day: yesterday's orders have expired, KIS's view is compared again. */
+/* The end of the close: what KIS still counts as working has expired
+ * (KRX refuses cancels after 15:30, so none are sent); the engine and
+ * the journal say so today. Paper orders are cancelled. */
+static void close_orders(struct live *l)
+{
+	if (l->kbroker) {
+		int n = kis_broker_expire_all(l->kbroker, "expired at the close: KRX orders last one day");
+		if (n > 0)
+			live_say(l, "after the close: %d open order%s expired", n, n == 1 ? "" : "s");
+		core_pump(l->core);
+	} else {
+		lvb_cancel_open_orders(l, "after the close");
+	}
+}
+
+/* Once per KST day at the close: on_market_close, then (cancel_at_close)
+ * one more look at KIS for the closing auction's fills, and only then the
+ * open orders end; then the day's summary. A replay's close is its
+ * 15:30:00 prints; the wall clock waits a second more. A new day:
+ * yesterday's orders have expired at KIS, and KIS's view is compared
+ * again. */
 static void trading_day_step(struct live *l)
 {
 	int64_t now = live_now(l);
 	int32_t day = ktime_kst_day(now);
 	if (day != l->day) {
+		if (l->closed != 2)
+			day_summary(l); /* the data ended before the close */
 		if (l->kbroker) {
 			int n = kis_broker_expire_all(l->kbroker, "expired: KRX orders last one day");
 			if (n > 0)
@@ -271,12 +291,35 @@ static void trading_day_step(struct live *l)
 		}
 		day_begin(l, day);
 	}
-	if (l->closed || ktime_kst_ms_of_day(now) < KRX_CLOSE_MS + 1000)
+	if (l->closed == 1) {
+		/* Waiting for the closing auction's fills: a poll after the close. */
+		if (l->kbroker && kis_broker_unsettled(l->kbroker) > 0)
+			return;
+		close_orders(l);
+		l->closed = 2;
+		day_summary(l);
 		return;
+	}
+	int64_t close_at = KRX_CLOSE_MS + (l->opt->feed_clock ? 0 : 1000);
+	if (l->closed || ktime_kst_ms_of_day(now) < close_at)
+		return;
+	if (l->opt->feed_clock) {
+		/* A replay's clock stops at the last print: move it past the close
+		 * so that on_market_close runs before the orders end. */
+		int64_t after = ktime_day_start(day) + KRX_CLOSE_MS + 1;
+		if (after > l->feed_time)
+			l->feed_time = after;
+		core_advance(l->core, l->feed_time);
+		core_pump(l->core);
+	}
+	if (!l->opt->cfg->live.cancel_at_close) {
+		l->closed = 2;
+		day_summary(l);
+		return;
+	}
 	l->closed = 1;
-	if (l->opt->cfg->live.cancel_at_close)
-		lvb_cancel_open_orders(l, "after the close");
-	day_summary(l);
+	if (l->kbroker)
+		kis_broker_poll_now(l->kbroker);
 }
 
 /* ---- start of trading: the journal's view, then the core ---- */

@@ -54,7 +54,7 @@ struct live {
 	int64_t feed_time;     /* feed clock: the latest tick time */
 	int crash_count;       /* passes of opt->crash_point */
 	int32_t day;           /* KST day the clock timer last saw */
-	int closed;            /* the day's close was handled */
+	int closed;            /* the close: 0 not yet, 1 waiting for the last poll, 2 done */
 	int64_t *day_start_eq; /* per strategy, for the end-of-day summary */
 	int64_t *fills_today;
 	enum { RECON_NONE = 0, RECON_WAIT, RECON_ASKED, RECON_DONE } recon;
