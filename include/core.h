@@ -164,6 +164,9 @@ void core_set_calendar(struct core *c, int (*is_open)(void *ud, int32_t kst_day)
 int core_pump(struct core *c);
 /* End of input: fires the timers left on the last day, then on_stop. */
 int core_finish(struct core *c);
+/* End of a live run: on_stop now. The day is not over, so no timer due
+ * later today fires (a 15:15 flatten must not run at a 09:04 stop). */
+int core_stop(struct core *c);
 int64_t core_now(const struct core *c);
 
 /* The previous close bounds limit prices (+/-30%). Backtests learn it from

@@ -121,6 +121,10 @@ int kis_broker_claim_odno(struct kis_broker *b, const char *odno);
  * orders). Each order the broker still counts as working ends CANCELLED
  * with why; returns how many. Call after the last poll of the old day. */
 int kis_broker_expire_all(struct kis_broker *b, const char *why);
+/* KIS's order numbers restart every day: forget the numbers of ended
+ * orders (kept so that a lost answer never adopts one of them). Call at a
+ * new KST day, after kis_broker_expire_all. */
+void kis_broker_new_day(struct kis_broker *b);
 /* Orders whose outcome is not settled yet: being sent, answer lost,
  * adopted but not yet seen by a poll; plus a poll in flight. 0: the
  * broker's view equals the last poll's. */

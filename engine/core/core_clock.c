@@ -170,14 +170,14 @@ int core_start(struct core *c, int64_t now)
 	return KE_OK;
 }
 
-int core_finish(struct core *c)
+static int finish(struct core *c, int rest_of_day)
 {
 	if (c->finished)
 		return KE_ESTATE;
 	c->finished = 1;
 	/* Timers left on the last day of data still fire (e.g. a 15:15 flatten
 	 * when the data ends at 15:10); later days had no data. */
-	if (c->last_event_day >= 0) {
+	if (rest_of_day && c->last_event_day >= 0) {
 		int64_t end = ktime_day_start(c->last_event_day) + KTIME_DAY_MS - 1;
 		if (end > c->now)
 			core_advance(c, end);
@@ -187,6 +187,16 @@ int core_finish(struct core *c)
 		core_pump(c);
 	}
 	return KE_OK;
+}
+
+int core_finish(struct core *c)
+{
+	return finish(c, 1);
+}
+
+int core_stop(struct core *c)
+{
+	return finish(c, 0);
 }
 
 int core_timer_after(struct core *c, int strategy, int64_t delay_ms, int64_t period_ms, int64_t ref, int64_t *out_id)

@@ -29,7 +29,11 @@ int core_strategy_save_state(struct core *c, int strategy, char **blob, size_t *
 	struct core_strat *s = &c->strats[strategy];
 	if (!s->hooks.save_state)
 		return KE_ENOENT;
-	return s->hooks.save_state(s->impl, blob, len);
+	int rc = s->hooks.save_state(s->impl, blob, len);
+	if (rc != KE_OK)
+		core_log(c, strategy, CORE_LOG_ERROR, "ctx.state cannot be saved: %s",
+		         s->hooks.last_error ? s->hooks.last_error(s->impl) : ke_strerror(rc));
+	return rc;
 }
 
 int core_strategy_load_state(struct core *c, int strategy, const char *blob, size_t len)
@@ -39,7 +43,11 @@ int core_strategy_load_state(struct core *c, int strategy, const char *blob, siz
 	struct core_strat *s = &c->strats[strategy];
 	if (!s->hooks.load_state)
 		return KE_ENOENT;
-	return s->hooks.load_state(s->impl, blob, len);
+	int rc = s->hooks.load_state(s->impl, blob, len);
+	if (rc != KE_OK)
+		core_log(c, strategy, CORE_LOG_ERROR, "the saved ctx.state cannot be restored: %s",
+		         s->hooks.last_error ? s->hooks.last_error(s->impl) : ke_strerror(rc));
+	return rc;
 }
 
 static int valid_fill_args(const struct core *c, int strategy, int32_t sym, enum order_side side, int64_t qty,

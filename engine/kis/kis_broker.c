@@ -84,6 +84,10 @@ static struct korder *add_order(struct kis_broker *b, const struct order *eo, co
 
 void kbk_drop_order(struct kis_broker *b, struct korder *o)
 {
+	/* Its numbers stay taken: a lost answer resolved later must never adopt
+	 * the venue order of an identical order that has already ended. */
+	for (int i = 0; i < o->nchain; i++)
+		(void)kis_broker_claim_odno(b, o->chain[i].odno);
 	struct korder **pp = &b->buckets[(uint64_t)o->id % BUCKETS];
 	while (*pp != o)
 		pp = &(*pp)->hnext;
@@ -315,6 +319,13 @@ int kis_broker_expire_all(struct kis_broker *b, const char *why)
 		kbk_end_order(b, o);
 	}
 	return n;
+}
+
+void kis_broker_new_day(struct kis_broker *b)
+{
+	/* KIS numbers restart each day: yesterday's claims mean nothing now. */
+	if (b)
+		b->nclaimed = 0;
 }
 
 int kis_broker_unsettled(const struct kis_broker *b)

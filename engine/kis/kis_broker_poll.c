@@ -262,9 +262,14 @@ static void on_poll(void *ud, const struct kis_error *e, const struct kis_msg_cc
 	if (e) {
 		b->st.poll_errors++;
 	} else {
-		/* Adopt first: an adopted order's fills are then settled in this pass. */
-		for (struct korder *o = b->all, *next; o; o = next) {
-			next = o->next;
+		/* Adopt first: an adopted order's fills are then settled in this
+		 * pass. Oldest first (the list is newest first): identical lost
+		 * orders take the venue's orders in the order they were sent. */
+		struct korder *tail = b->all;
+		while (tail && tail->next)
+			tail = tail->next;
+		for (struct korder *o = tail, *prev; o; o = prev) {
+			prev = o->prev; /* resolve_place may free o */
 			if (o->state == KIS_BROKER_UNKNOWN)
 				resolve_place(b, o, l);
 		}

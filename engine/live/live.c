@@ -6,7 +6,7 @@
  * Running:    feed records -> (paper: the simulated broker first) -> core;
  *             notices -> the KIS broker; a 100 ms clock timer advances the
  *             core and reports feed health; signals stop.
- * Stopping:   core_finish (on_stop hooks), then every handle closed and the
+ * Stopping:   core_stop (on_stop hooks), then every handle closed and the
  *             loop drained.
  * The books (journal, ctx.state, restart, reconciliation, the trading day)
  * are live_book.c's.
@@ -272,7 +272,7 @@ void live_stop(struct live *l, int status, const char *why)
 		l->status = status;
 	live_say(l, "stopping: %s", why);
 	if (l->core_started) {
-		core_finish(l->core);
+		core_stop(l->core);
 		core_pump(l->core);
 		if (l->opt->cfg->live.cancel_on_stop)
 			lvb_cancel_open_orders(l, "stopping");

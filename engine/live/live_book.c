@@ -283,6 +283,7 @@ static void trading_day_step(struct live *l)
 			day_summary(l); /* the data ended before the close */
 		if (l->kbroker) {
 			int n = kis_broker_expire_all(l->kbroker, "expired: KRX orders last one day");
+			kis_broker_new_day(l->kbroker);
 			if (n > 0)
 				live_say(l, "new day: %d order%s of the day before expired", n, n == 1 ? "" : "s");
 			core_pump(l->core);

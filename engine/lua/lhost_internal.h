@@ -76,4 +76,16 @@ void lhost_push_order(struct lhost *h, const struct order *o);
 void lhost_push_fill(struct lhost *h, const struct fill *f);
 int lhost_make_views(struct lhost *h);
 
+/* lstate.c: ctx.state as deterministic text and back (the live journal
+ * keeps it). lstate_save writes the table at idx into a malloc'd *blob the
+ * caller frees; KE_EINVAL with err naming the key path for what cannot be
+ * saved (functions, userdata, metatables, cycles, NaN, float keys, more
+ * than LSTATE_MAX_DEPTH levels or LSTATE_MAX_BYTES). lstate_load pushes the
+ * table; KE_EINVAL with err for a damaged text (nothing pushed). */
+#define LSTATE_MAX_DEPTH  32
+#define LSTATE_MAX_TABLES 4096
+#define LSTATE_MAX_BYTES  (1024 * 1024)
+int lstate_save(lua_State *L, int idx, char **blob, size_t *len, char *err, size_t errlen);
+int lstate_load(lua_State *L, const char *blob, size_t len, char *err, size_t errlen);
+
 #endif

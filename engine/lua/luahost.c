@@ -415,6 +415,35 @@ static void hk_drop_timer(void *impl, int64_t timer_id, int64_t ref)
 	lua_pop(h->L, 1);
 }
 
+/* ctx.state for the live journal (see lstate.c). */
+static int hk_save_state(void *impl, char **blob, size_t *len)
+{
+	struct lhost *h = impl;
+	lua_State *L = h->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_pushliteral(L, "state");
+	lua_rawget(L, -2);
+	int rc = lstate_save(L, -1, blob, len, h->err, sizeof(h->err));
+	lua_pop(L, 2);
+	return rc;
+}
+
+static int hk_load_state(void *impl, const char *blob, size_t len)
+{
+	struct lhost *h = impl;
+	lua_State *L = h->L;
+	int rc = lstate_load(L, blob, len, h->err, sizeof(h->err));
+	if (rc != KE_OK)
+		return rc;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_ctx);
+	lua_insert(L, -2);
+	lua_pushliteral(L, "state");
+	lua_insert(L, -2);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	return KE_OK;
+}
+
 static const char *hk_last_error(void *impl)
 {
 	return ((struct lhost *)impl)->err;
@@ -556,6 +585,8 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 	    .on_market_close = h->ref_hook[LH_ON_MARKET_CLOSE] != LUA_NOREF ? hk_on_market_close : NULL,
 	    .on_stop = h->ref_hook[LH_ON_STOP] != LUA_NOREF ? hk_on_stop : NULL,
 	    .drop_timer = hk_drop_timer,
+	    .save_state = hk_save_state,
+	    .load_state = hk_load_state,
 	    .last_error = hk_last_error,
 	    .destroy = hk_destroy,
 	};

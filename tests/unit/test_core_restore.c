@@ -50,6 +50,12 @@ static int on_timer(void *impl, int64_t id, int64_t ref, int final)
 	return KE_OK;
 }
 
+static int on_stop(void *impl)
+{
+	add(impl, "stop%lld%lld;", 0, 0);
+	return KE_OK;
+}
+
 static const char *no_err(void *impl)
 {
 	(void)impl;
@@ -57,7 +63,7 @@ static const char *no_err(void *impl)
 }
 
 static const struct strategy_hooks hooks = {
-    .on_fill = on_fill, .on_market_open = on_open, .on_timer = on_timer, .last_error = no_err};
+    .on_fill = on_fill, .on_market_open = on_open, .on_timer = on_timer, .on_stop = on_stop, .last_error = no_err};
 
 static void delivered(void *ctx, const struct fill *f)
 {
@@ -195,6 +201,35 @@ static void test_calendar_skips_closed_days(void **state)
 	core_free(c);
 }
 
+/* A live stop at 09:04 runs on_stop and nothing of the rest of the day;
+ * a backtest's end of data still fires the day's remaining timers. */
+static void test_stop_is_not_the_end_of_the_day(void **state)
+{
+	(void)state;
+	for (int live = 1; live >= 0; live--) {
+		struct seen s = {0};
+		int32_t sym;
+		struct core *c = new_core(&s, &sym);
+		int32_t mon = ktime_days_from_civil(2026, 3, 2);
+		assert_int_equal(core_start(c, ktime_day_start(mon) + 9 * 3600000LL + 1), KE_OK);
+		int64_t id;
+		assert_int_equal(core_timer_daily(c, 0, 15 * 3600000LL + 15 * 60000, 7, &id), KE_OK);
+		struct tick t = {
+		    .sym = sym, .price = 70000, .volume = 1, .time = ktime_day_start(mon) + 9 * 3600000LL + 240000};
+		core_advance(c, t.time);
+		core_on_tick(c, &t);
+		if (live) {
+			assert_int_equal(core_stop(c), KE_OK);
+			assert_string_equal(s.log, "stop00;");
+		} else {
+			assert_int_equal(core_finish(c), KE_OK);
+			assert_string_equal(s.log, "timer 70;stop00;");
+		}
+		assert_int_equal(core_stop(c), KE_ESTATE);
+		core_free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(test_adopted_orders_hold_cash_and_shares),
 	    cmocka_unit_test(test_redelivered_fill_then_delivered),
 	    cmocka_unit_test(test_calendar_skips_closed_days),
+	    cmocka_unit_test(test_stop_is_not_the_end_of_the_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
