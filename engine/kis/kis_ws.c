@@ -373,10 +373,15 @@ static void on_control(struct kis_ws *w, const char *buf, size_t len)
 		return;
 	case KIS_CTL_SUBSCRIBED:
 		if (strcmp(c.tr_id, w->notice_tr) == 0 && c.key[0] && c.iv[0]) {
-			if (kis_notice_key_set(&w->nkey, c.key, c.iv) == KE_OK)
+			if (kis_notice_key_set(&w->nkey, c.key, c.iv) == KE_OK) {
 				w->have_nkey = 1;
-			else
-				report(w, "kis_ws: the notice subscription's key/iv is malformed");
+			} else {
+				/* Without the key every notice would be skipped until the next
+				 * reconnect: reconnect now (the resync poll covers the gap). */
+				report(w, "kis_ws: the notice subscription's key/iv is malformed: reconnecting");
+				lose(w, "malformed notice key");
+				return;
+			}
 		}
 		w->acked++;
 		break;
