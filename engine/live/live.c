@@ -517,6 +517,8 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 			status = 2;
 		}
 	}
+	if (status == 0 && lvc_open(l, err, errlen) != KE_OK)
+		status = 1;
 	if (status == 0) {
 		struct core_observer obs = lvb_observer(l);
 		core_set_observer(core, &obs);
@@ -566,6 +568,8 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	simbroker_free(l->sbroker);
 	struct core_observer none = {0};
 	core_set_observer(core, &none);
+	core_set_calendar(core, NULL, NULL);
+	lvc_close(l);
 	if (l->jr) {
 		journal_run_end(l->jr, l->run_id, live_wall_ms(), l->status == 0 ? "stopped" : "failed");
 		journal_close(l->jr);

@@ -247,6 +247,7 @@ static void day_begin(struct live *l, int32_t day)
 {
 	l->day = day;
 	l->closed = 0;
+	lvc_new_day(l, day);
 	for (int i = 0; i < core_strategy_count(l->core); i++) {
 		l->day_start_eq[i] = core_equity(l->core, i);
 		l->fills_today[i] = 0;
@@ -302,7 +303,7 @@ static void trading_day_step(struct live *l)
 		return;
 	}
 	int64_t close_at = KRX_CLOSE_MS + (l->opt->feed_clock ? 0 : 1000);
-	if (l->closed || ktime_kst_ms_of_day(now) < close_at)
+	if (l->closed || ktime_kst_ms_of_day(now) < close_at || !krxcal_is_open(l->cal, day, NULL))
 		return;
 	if (l->opt->feed_clock) {
 		/* A replay's clock stops at the last print: move it past the close
@@ -373,6 +374,7 @@ void lvb_begin_trading(struct live *l, int64_t now)
 	}
 	core_start(l->core, now);
 	l->core_started = 1;
+	lvc_step(l); /* the holiday inquiry first: the day's warning waits for it */
 	day_begin(l, ktime_kst_day(now));
 	core_pump(l->core);
 	for (size_t i = 0; i < plan.nredeliver; i++)
@@ -447,6 +449,7 @@ static void reconcile_step(struct live *l)
 
 void lvb_clock_step(struct live *l)
 {
+	lvc_step(l);
 	reconcile_step(l);
 	trading_day_step(l);
 }

@@ -14,6 +14,7 @@
 #include "kis_client.h"
 #include "kis_feed.h"
 #include "kis_ws.h"
+#include "krxcal.h"
 #include "live.h"
 #include "simbroker.h"
 
@@ -59,6 +60,12 @@ struct live {
 	int64_t *fills_today;
 	enum { RECON_NONE = 0, RECON_WAIT, RECON_ASKED, RECON_DONE } recon;
 	int64_t recon_not_before; /* uv_now ms: the next balance inquiry no sooner */
+	struct krxcal *cal;
+	char cal_path[CONFIG_PATH_MAX + 32]; /* the holiday inquiry's cache, "" = none */
+	int cal_asking;                      /* an inquiry on the wire */
+	int64_t cal_not_before;              /* uv_now ms */
+	int32_t cal_warned;                  /* the last day told about */
+	int32_t cal_loaded;                  /* the last day the cache was read for */
 	/* The last ctx.state saved per strategy: unchanged ones are not written. */
 	char **state_blob;
 	size_t *state_len;
@@ -73,6 +80,14 @@ int64_t live_wall_ms(void);
 int64_t live_now(const struct live *l);
 void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void live_stop(struct live *l, int status, const char *why);
+
+/* live_cal.c: the calendar into the core (before core_start); each clock
+ * tick: the day's holiday inquiry when due; a new day: warn about the
+ * weekday fallback or a closed day, once. */
+int lvc_open(struct live *l, char *err, size_t errlen);
+void lvc_step(struct live *l);
+void lvc_new_day(struct live *l, int32_t day);
+void lvc_close(struct live *l);
 
 /* live_book.c */
 struct core_observer lvb_observer(struct live *l);

@@ -27,7 +27,7 @@ start_sim() {
   PORT=$(free_port)
   WS_PORT=$(free_port)
   "$SIM" --data "$SRC/backtest-data/sample_ticks.csv" --speed 60 --start 2026-03-02T09:00:00 \
-    --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 >"$SCRATCH/sim-$1.log" 2>&1 &
+    --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 --env "${SIM_ENV:-mock}" >"$SCRATCH/sim-$1.log" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 1 200); do
     if curl -s -o /dev/null "http://127.0.0.1:$PORT/_sim/state"; then break; fi
@@ -35,7 +35,7 @@ start_sim() {
   done
   cat >"$SCRATCH/$1.lua" <<LUA
 return {
-  kis = { env = "mock", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT",
+  kis = { env = "${SIM_ENV:-mock}", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT",
           rate_per_sec = 0, poll_ms = 500 },
   strategies = { { file = "$SRC/strategies/sma_cross.lua", params = { fast = 2, slow = 4, qty = 1 } } },
   live = { journal = "$SCRATCH/$1.journal", halt_file = "$SCRATCH/$1.HALT" },
@@ -136,6 +136,29 @@ st=0
 st=0
 "$ENGINE" run >"$SCRATCH/noconfig.out" 2>&1 || st=$?
 [ $st -eq 2 ] || fail "no config: exit $st"
+
+# The trading calendar: the mock host has no holiday inquiry (weekdays, with
+# a warning); a real account asks KIS once a day and caches the answer
+# beside the journal, so a second start that day does not ask again.
+grep -q "no KRX holiday inquiry covers 2026-03-02 (the mock host has none)" "$SCRATCH/mock.out" ||
+  fail "mock: no weekday-fallback warning"
+stop_sim
+SIM_ENV=real start_sim realcal
+st=0
+"$ENGINE" run --config "$SCRATCH/realcal.lua" --mode paper --duration 3 --feed-clock >"$SCRATCH/realcal.out" 2>&1 || st=$?
+[ $st -eq 0 ] || fail "paper on a real account: exit $st: $(tail -3 "$SCRATCH/realcal.out")"
+cal="$SCRATCH/krx-calendar.txt"
+[ -f "$cal" ] || fail "no calendar cache after a real-account run"
+[ "$(stat -c %a "$cal")" = 600 ] || fail "the calendar cache is not 0600"
+sed -n 2p "$cal" | grep -qx "fetched 20260302" || fail "calendar cache: $(sed -n 2p "$cal")"
+grep -qx "20260302 open" "$cal" || fail "calendar cache has no 2026-03-02"
+grep -q "no KRX holiday inquiry" "$SCRATCH/realcal.out" && fail "real account: weekday fallback used"
+before=$(stat -c %Y.%i "$cal")
+sleep 1
+"$ENGINE" run --config "$SCRATCH/realcal.lua" --mode paper --duration 2 --feed-clock >"$SCRATCH/realcal2.out" 2>&1 ||
+  fail "second real-account run failed"
+[ "$(stat -c %Y.%i "$cal")" = "$before" ] || fail "the second start asked KIS again"
+SIM_ENV=
 
 # Nothing printed holds a secret.
 for s in "$KIS_APP_KEY" "$KIS_APP_SECRET" 50000000; do
