@@ -18,6 +18,7 @@
 #include "kiscmd.h"
 #include "ktime.h"
 #include "live.h"
+#include "logline.h"
 #include "luahost.h"
 #include "report.h"
 #include "simbroker.h"
@@ -37,6 +38,13 @@ static void log_stderr(void *ctx, enum core_log_level level, const char *strateg
 	char ts[32];
 	ktime_format_iso(time, ts, sizeof(ts));
 	fprintf(stderr, "%s %-5s %s: %s\n", ts, level_names[level], strategy ? strategy : "engine", msg);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void usage_backtest(FILE *fp)
@@ -334,6 +342,7 @@ static void usage_run(FILE *fp)
 {
 	fputs("usage: kis-engine run --config FILE [--strategy FILE.lua ...] [--mode paper|mock|real] [--live]\n"
 	      "                      [--secrets FILE] [--duration SECONDS] [--feed-clock] [--quiet]\n"
+	      "                      [--log-json]\n"
 	      "\n"
 	      "Runs the strategies on live KIS market data (the config's kis = {...} table:\n"
 	      "environment, hosts). --mode paper fills orders with the built-in simulated broker\n"
@@ -344,6 +353,9 @@ static void usage_run(FILE *fp)
 	      "  --duration S    stop after S seconds (default: until SIGINT/SIGTERM)\n"
 	      "  --feed-clock    the engine's clock follows the ticks (kis-sim replaying\n"
 	      "                  another day); default: the wall clock\n"
+	      "  --log-json      JSON lines instead of text (live.log_json); secrets are\n"
+	      "                  masked either way\n"
+	      "  --quiet         warnings and errors only\n"
 	      "\n"
 	      "Exit status: 0 clean stop, 1 a strategy failed or KIS refused, 2 bad usage or config.\n",
 	      fp);
@@ -352,15 +364,21 @@ static void usage_run(FILE *fp)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'C'},  {"strategy", required_argument, NULL, 's'},
-	    {"mode", required_argument, NULL, 'm'},    {"live", no_argument, NULL, 'L'},
-	    {"secrets", required_argument, NULL, 'S'}, {"duration", required_argument, NULL, 'd'},
-	    {"feed-clock", no_argument, NULL, 'F'},    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'C'},
+	    {"strategy", required_argument, NULL, 's'},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"live", no_argument, NULL, 'L'},
+	    {"secrets", required_argument, NULL, 'S'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"feed-clock", no_argument, NULL, 'F'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"log-json", no_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *mode = NULL, *strategies[CONFIG_MAX_STRATEGIES];
 	struct live_options lo = {0};
-	int nstrat = 0, c;
+	int nstrat = 0, c, log_json = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -386,6 +404,7 @@ static int cmd_run(int argc, char **argv)
 		}
 		case 'F': lo.feed_clock = 1; break;
 		case 'q': lo.quiet = 1; break;
+		case 'J': log_json = 1; break;
 		case 'h': usage_run(stdout); return 0;
 		default: usage_run(stderr); return EXIT_USAGE;
 		}
@@ -435,10 +454,17 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "kis-engine: %s\n", err);
 		goto out;
 	}
-	struct core_log_sink sink = {NULL, log_stderr, lo.quiet ? CORE_LOG_WARN : CORE_LOG_INFO};
+	struct logline_config lc = {.out = stderr,
+	                            .json = log_json || cfg->live.log_json,
+	                            .min_level = lo.quiet ? CORE_LOG_WARN : CORE_LOG_INFO};
+	if (logline_new(&lc, &lo.log) != KE_OK) {
+		fprintf(stderr, "kis-engine: out of memory\n");
+		goto out;
+	}
+	struct core_log_sink sink = logline_sink(lo.log);
 	core_set_log(core, &sink);
 	if (load_strategies(cfg, core, err, sizeof(err)) != KE_OK) {
-		fprintf(stderr, "kis-engine: %s\n", err);
+		logline_write(lo.log, CORE_LOG_ERROR, NULL, now_ms(), "error", err);
 		goto out;
 	}
 	/* Crash tests (tests/e2e/live_crash.sh): KIS_ENGINE_CRASH_AT=point:n. */
@@ -458,17 +484,16 @@ static int cmd_run(int argc, char **argv)
 	lo.cfg = cfg;
 	status = live_run(&lo, core, err, sizeof(err));
 	if (status != 0 && err[0])
-		fprintf(stderr, "kis-engine: %s\n", err);
-	if (!lo.quiet) {
-		struct core_totals t;
-		core_totals(core, -1, &t);
-		char cash[KE_KRW_BUF], pos[KE_KRW_BUF], fees[KE_KRW_BUF];
-		fprintf(stderr, "kis-engine: cash %s KRW, positions %s KRW, fees and taxes %s KRW\n",
-		        ke_format_krw(cash, t.cash), ke_format_krw(pos, t.position_value),
-		        ke_format_krw(fees, t.fees + t.taxes));
-	}
+		logline_write(lo.log, CORE_LOG_ERROR, NULL, now_ms(), "error", err);
+	struct core_totals t;
+	core_totals(core, -1, &t);
+	char cash[KE_KRW_BUF], pos[KE_KRW_BUF], fees[KE_KRW_BUF];
+	logline_printf(lo.log, CORE_LOG_INFO, now_ms(), "stop", "cash %s KRW, positions %s KRW, fees and taxes %s KRW",
+	               ke_format_krw(cash, t.cash), ke_format_krw(pos, t.position_value),
+	               ke_format_krw(fees, t.fees + t.taxes));
 out:
 	core_free(core);
+	logline_free(lo.log);
 	config_free(cfg);
 	free(cfg);
 	return status;

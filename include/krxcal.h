@@ -7,7 +7,8 @@
  *     flag KIS says decides whether orders are possible), learnt with
  *     krxcal_learn and cached in a file for the rest of the KST day, since
  *     KIS asks for at most one call a day;
- *  3. otherwise weekdays trade (the fallback: the caller warns).
+ *  3. otherwise weekdays trade, except 1 January and 31 December, which
+ *     KRX closes every year (the fallback: the caller warns).
  * Session hours are KRX's (09:00-15:30 KST, include/krx.h) on every open
  * day. Pure: no clock is read; days are KST day numbers (ktime.h).
  *

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "core.h"
+#include "logline.h"
 
 enum live_mode { LIVE_PAPER = 0, LIVE_MOCK, LIVE_REAL };
 
@@ -33,7 +34,10 @@ struct live_options {
 	 * any speed); 0: the wall clock (KIS). */
 	int feed_clock;
 	const char *secrets_file; /* NULL: the environment */
-	int quiet;                /* warnings and errors only */
+	int quiet;                /* warnings and errors only (without a logger) */
+	/* The run's log (the caller's; NULL: plain lines on stderr). The
+	 * driver registers the credentials and tokens with it as secrets. */
+	struct logline *log;
 	/* Crash tests only (KIS_ENGINE_CRASH_AT=point:n): the process kills
 	 * itself with SIGKILL the n-th time it passes point (docs/live.md). */
 	const char *crash_point;

@@ -146,8 +146,10 @@ int krxcal_is_open(const struct krxcal *c, int32_t day, enum krxcal_source *src)
 		s = KRXCAL_INQUIRY;
 		open = d->open;
 	} else {
-		int wd = ktime_weekday(day);
-		open = wd != 0 && wd != 6;
+		/* KRX is closed at weekends, on 1 January (신정) and on its
+		 * year-end closing day, 31 December, every year. */
+		int wd = ktime_weekday(day), md = (int)(ktime_yyyymmdd(day) % 10000);
+		open = wd != 0 && wd != 6 && md != 101 && md != 1231;
 	}
 	if (src)
 		*src = s;

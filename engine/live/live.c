@@ -62,15 +62,30 @@ static int64_t market_ms(void *ud)
 	return live_now(ud);
 }
 
-void live_say(struct live *l, const char *fmt, ...)
+static void vlog(struct live *l, enum core_log_level level, const char *event, const char *fmt, va_list ap)
 {
-	if (l->opt->quiet)
-		return;
+	char msg[LOGLINE_MAX + 1];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (l->opt->log) {
+		logline_write(l->opt->log, level, NULL, live_now(l), event, msg);
+	} else if (level >= CORE_LOG_WARN || !l->opt->quiet) {
+		fprintf(stderr, "kis-engine: %s%s\n", level >= CORE_LOG_WARN ? "warning: " : "", msg);
+	}
+}
+
+void live_log(struct live *l, enum core_log_level level, const char *event, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "kis-engine: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlog(l, level, event, fmt, ap);
+	va_end(ap);
+}
+
+void live_say(struct live *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(l, CORE_LOG_INFO, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -159,7 +174,7 @@ static void ws_error(void *ud, const char *msg)
 {
 	struct live *l = ud;
 	if (!l->opt->quiet)
-		fprintf(stderr, "kis-engine: %s\n", msg);
+		live_log(l, CORE_LOG_WARN, "feed", "%s", msg);
 }
 
 /* ---- time, signals, stopping ---- */
@@ -207,7 +222,7 @@ static void halt_all(struct live *l, const char *why)
 	if (l->halted || !l->core_started)
 		return;
 	l->halted = 1;
-	fprintf(stderr, "kis-engine: KILL SWITCH (%s): halting every strategy and cancelling open orders\n", why);
+	live_log(l, CORE_LOG_WARN, "halt", "KILL SWITCH (%s): halting every strategy and cancelling open orders", why);
 	for (int i = 0; i < core_strategy_count(l->core); i++)
 		core_halt_strategy(l->core, i, why);
 	core_pump(l->core);
@@ -441,6 +456,32 @@ static int build(struct live *l, const struct kis_credentials *cred, char *err, 
 	return 0;
 }
 
+static void limits_text(const struct risk_limits *r, char *buf, size_t len)
+{
+	char a[KE_KRW_BUF], b[KE_KRW_BUF], c[KE_KRW_BUF];
+	snprintf(buf, len, "max order %s, max position %s, daily loss %s KRW, open orders %d, orders/min %d",
+	         r->max_order_value ? ke_format_krw(a, r->max_order_value) : "-",
+	         r->max_position_value ? ke_format_krw(b, r->max_position_value) : "-",
+	         r->daily_loss_limit ? ke_format_krw(c, r->daily_loss_limit) : "-", r->max_open_orders,
+	         r->max_orders_per_minute);
+}
+
+/* Real money: say what is about to trade, with what and within which limits. */
+static void announce_real(struct live *l, const struct kis_credentials *cred)
+{
+	char masked[KIS_CRED_MASK_BUF], acct[16], lim[256], cash[KE_KRW_BUF];
+	snprintf(acct, sizeof(acct), "%s-%s", cred->cano, cred->prdt);
+	int n = core_strategy_count(l->core);
+	limits_text(&l->opt->cfg->core.risk, lim, sizeof(lim));
+	live_log(l, CORE_LOG_WARN, "start", "REAL account %s, %d strateg%s; engine limits: %s",
+	         kis_cred_mask(acct, masked), n, n == 1 ? "y" : "ies", lim);
+	for (int i = 0; i < n && i < l->opt->cfg->nstrategies; i++) {
+		limits_text(&l->opt->cfg->strategies[i].risk, lim, sizeof(lim));
+		live_log(l, CORE_LOG_WARN, "start", "  %s: cash %s KRW; limits: %s", core_strategy_name(l->core, i),
+		         ke_format_krw(cash, core_cash(l->core, i)), lim);
+	}
+}
+
 int live_run(const struct live_options *opt, struct core *core, char *err, size_t errlen)
 {
 	if (!opt || !opt->cfg || !core)
@@ -458,9 +499,16 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	             : kis_cred_from_env(&cred, NULL, NULL, cerr, sizeof(cerr));
 	if (rc != KE_OK)
 		return fail(err, errlen, 2, "credentials: %s", cerr);
-	if (opt->mode != LIVE_PAPER && !cred.hts_id[0])
-		fprintf(stderr,
-		        "kis-engine: warning: no KIS_HTS_ID: no execution notices, fills come from polls only\n");
+	/* Whatever is printed from here on cannot show them. */
+	if (opt->log) {
+		char both[32];
+		const char *secrets[] = {cred.app_key, cred.app_secret, cred.cano, cred.hts_id, both, both + 16};
+		snprintf(both, 16, "%s-%s", cred.cano, cred.prdt);
+		snprintf(both + 16, 16, "%s%s", cred.cano, cred.prdt);
+		for (size_t i = 0; i < KE_ARRAY_LEN(secrets); i++)
+			if (strlen(secrets[i]) >= 4)
+				logline_add_secret(opt->log, secrets[i]);
+	}
 
 	struct live *l = calloc(1, sizeof(*l));
 	if (!l) {
@@ -485,19 +533,11 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	}
 	uv_loop_init(&l->loop);
 	signal(SIGPIPE, SIG_IGN);
+	if (opt->mode != LIVE_PAPER && !cred.hts_id[0])
+		live_log(l, CORE_LOG_WARN, NULL, "no KIS_HTS_ID: no execution notices, fills come from polls only");
 	int status = build(l, &cred, err, errlen);
-	if (opt->mode == LIVE_REAL && status == 0) {
-		char masked[KIS_CRED_MASK_BUF];
-		char acct[16];
-		snprintf(acct, sizeof(acct), "%s-%s", cred.cano, cred.prdt);
-		fprintf(stderr, "kis-engine: REAL account %s, %d strateg%s:\n", kis_cred_mask(acct, masked),
-		        core_strategy_count(core), core_strategy_count(core) == 1 ? "y" : "ies");
-		for (int i = 0; i < core_strategy_count(core); i++) {
-			char cash[KE_KRW_BUF];
-			fprintf(stderr, "  %s: cash %s KRW\n", core_strategy_name(core, i),
-			        ke_format_krw(cash, core_cash(core, i)));
-		}
-	}
+	if (opt->mode == LIVE_REAL && status == 0)
+		announce_real(l, &cred);
 	kis_cred_wipe(&cred);
 	const char *jpath = opt->cfg->live.journal;
 	if (status == 0 && jpath[0]) {

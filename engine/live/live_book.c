@@ -24,9 +24,7 @@ static void crash_point(struct live *l, const char *point)
 
 static void say_level(void *ud, enum core_log_level level, const char *msg)
 {
-	struct live *l = ud;
-	if (level >= CORE_LOG_WARN || !l->opt->quiet)
-		fprintf(stderr, "kis-engine: %s%s\n", level >= CORE_LOG_WARN ? "warning: " : "", msg);
+	live_log(ud, level, "reconcile", "%s", msg);
 }
 
 /* ---- the journal: every order recorded before its request leaves ---- */
@@ -92,8 +90,8 @@ static int jr_before_send(void *ctx, const struct order *o)
 	journal_row(l, o, slot, &jo);
 	int rc = journal_order_add(l->jr, &jo);
 	if (rc != KE_OK) {
-		fprintf(stderr, "kis-engine: journal: %s: order %lld not sent\n", journal_errmsg(l->jr),
-		        (long long)o->id);
+		live_log(l, CORE_LOG_ERROR, NULL, "journal: %s: order %lld not sent", journal_errmsg(l->jr),
+		         (long long)o->id);
 		return rc;
 	}
 	slot->id = jo.id;
@@ -113,7 +111,7 @@ static void jr_order(void *ctx, const struct order *o)
 	journal_row(l, o, slot, &jo);
 	jo.id = slot->id;
 	if (journal_order_update(l->jr, &jo) != KE_OK)
-		fprintf(stderr, "kis-engine: journal: %s (order %lld)\n", journal_errmsg(l->jr), (long long)o->id);
+		live_log(l, CORE_LOG_ERROR, NULL, "journal: %s (order %lld)", journal_errmsg(l->jr), (long long)o->id);
 }
 
 static int64_t jr_fill(void *ctx, const struct fill *f)
@@ -139,8 +137,8 @@ static int64_t jr_fill(void *ctx, const struct fill *f)
 	int inserted = 0;
 	crash_point(l, "fill");
 	if (journal_fill_add(l->jr, &jf, &inserted) != KE_OK) {
-		fprintf(stderr, "kis-engine: journal: %s (fill of order %lld)\n", journal_errmsg(l->jr),
-		        (long long)f->order_id);
+		live_log(l, CORE_LOG_ERROR, NULL, "journal: %s (fill of order %lld)", journal_errmsg(l->jr),
+		         (long long)f->order_id);
 		return 0;
 	}
 	crash_point(l, "fill_journaled");
@@ -156,8 +154,8 @@ static int save_state(struct live *l, int i, int64_t now)
 	if (rc == KE_ENOENT)
 		return KE_OK;
 	if (rc != KE_OK) {
-		fprintf(stderr, "kis-engine: ctx.state of '%s' cannot be saved: %s\n", core_strategy_name(l->core, i),
-		        ke_strerror(rc));
+		live_log(l, CORE_LOG_ERROR, NULL, "ctx.state of '%s' cannot be saved: %s",
+		         core_strategy_name(l->core, i), ke_strerror(rc));
 		return rc;
 	}
 	if (l->state_blob[i] && l->state_len[i] == len && memcmp(l->state_blob[i], blob, len) == 0) {
@@ -166,8 +164,8 @@ static int save_state(struct live *l, int i, int64_t now)
 	}
 	rc = journal_state_put(l->jr, core_strategy_name(l->core, i), blob, len, now);
 	if (rc != KE_OK) {
-		fprintf(stderr, "kis-engine: journal: %s (ctx.state of '%s')\n", journal_errmsg(l->jr),
-		        core_strategy_name(l->core, i));
+		live_log(l, CORE_LOG_ERROR, NULL, "journal: %s (ctx.state of '%s')", journal_errmsg(l->jr),
+		         core_strategy_name(l->core, i));
 		free(blob);
 		return rc;
 	}
@@ -201,8 +199,8 @@ static void jr_fill_delivered(void *ctx, const struct fill *f)
 	if (rc == KE_OK)
 		rc = journal_commit(l->jr);
 	if (rc != KE_OK) {
-		fprintf(stderr, "kis-engine: journal: %s (fill %lld delivered)\n", journal_errmsg(l->jr),
-		        (long long)f->ref);
+		live_log(l, CORE_LOG_ERROR, NULL, "journal: %s (fill %lld delivered)", journal_errmsg(l->jr),
+		         (long long)f->ref);
 		journal_rollback(l->jr);
 		/* The cached blob may not be on disk: write it again next time. */
 		free(l->state_blob[f->strategy]);
@@ -350,8 +348,8 @@ static void bind_adopted(struct live *l, const struct restore_plan *p)
 		                              .odno = a->odno,
 		                              .sent_ms = a->created};
 		if (kis_broker_adopt(l->kbroker, &ka) != KE_OK)
-			fprintf(stderr, "kis-engine: order %lld of the journal could not be handed to the broker\n",
-			        (long long)a->journal_id);
+			live_log(l, CORE_LOG_ERROR, NULL, "order %lld of the journal could not be handed to the broker",
+			         (long long)a->journal_id);
 	}
 	for (size_t i = 0; l->kbroker && i < p->nclaimed; i++)
 		kis_broker_claim_odno(l->kbroker, p->claimed[i]);
@@ -400,8 +398,8 @@ static void on_recon_orders(void *ud, const struct kis_error *e, const struct ki
 	if (l->stopping || !l->jr)
 		return;
 	if (e) {
-		fprintf(stderr, "kis-engine: warning: reconciliation: today's orders at KIS unknown (%s%s%s)\n",
-		        e->code, e->code[0] ? " " : "", e->msg);
+		live_log(l, CORE_LOG_WARN, NULL, "reconciliation: today's orders at KIS unknown (%s%s%s)", e->code,
+		         e->code[0] ? " " : "", e->msg);
 		return;
 	}
 	restore_report_foreign_orders(l->jr, rows, ktime_kst_day(live_now(l)), say_level, l);
@@ -447,8 +445,59 @@ static void reconcile_step(struct live *l)
 		l->recon = RECON_ASKED;
 }
 
+static int count_order(void *ud, const struct order *o)
+{
+	(void)o;
+	(*(int *)ud)++;
+	return 0;
+}
+
+/* The status line: for people on a terminal, and always in JSON lines. */
+static void status_step(struct live *l)
+{
+	int64_t every = l->opt->cfg->live.status_every_s;
+	struct logline *lg = l->opt->log;
+	if (every <= 0 || !lg || (!logline_is_tty(lg) && !logline_is_json(lg)))
+		return;
+	int64_t mono = (int64_t)uv_now(&l->loop);
+	if (l->status_at && mono - l->status_at < every * 1000)
+		return;
+	l->status_at = mono;
+	struct logline_strategy ss[64];
+	int n = core_strategy_count(l->core) < 64 ? core_strategy_count(l->core) : 64;
+	for (int i = 0; i < n; i++) {
+		struct logline_strategy *s = &ss[i];
+		memset(s, 0, sizeof(*s));
+		s->name = core_strategy_name(l->core, i);
+		s->equity = core_equity(l->core, i);
+		s->day_pnl = s->equity - l->day_start_eq[i];
+		s->cash = core_cash(l->core, i);
+		for (int32_t sym = 0; sym < core_symbol_count(l->core); sym++) {
+			struct core_position p;
+			if (core_position(l->core, i, sym, &p) == KE_OK && p.qty > 0)
+				s->positions++;
+		}
+		core_open_orders(l->core, i, -1, count_order, &s->open_orders);
+		s->fills_today = l->fills_today[i];
+		s->halted = core_strategy_halted(l->core, i) != NULL;
+	}
+	struct feed_status fs;
+	core_feed_status(l->core, &fs);
+	int64_t now = live_wall_ms();
+	struct logline_status st = {.time_ms = live_now(l),
+	                            .mode = live_mode_name(l->opt->mode),
+	                            .feed = fs.connected ? "live" : "down",
+	                            .feed_age_ms = fs.last_frame > 0 ? now - fs.last_frame : -1,
+	                            .frames_per_sec = fs.frames_per_sec,
+	                            .reconnects = fs.reconnects,
+	                            .strategies = ss,
+	                            .nstrategies = n};
+	logline_status(lg, &st);
+}
+
 void lvb_clock_step(struct live *l)
 {
+	status_step(l);
 	lvc_step(l);
 	reconcile_step(l);
 	trading_day_step(l);

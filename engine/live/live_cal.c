@@ -59,16 +59,15 @@ static void on_holidays(void *ud, const struct kis_error *e, const struct kis_ms
 		return;
 	int32_t today = ktime_kst_day(live_now(l));
 	if (e || krxcal_learn(l->cal, days->days, days->n, today) != KE_OK) {
-		fprintf(stderr,
-		        "kis-engine: warning: the KRX holiday inquiry failed (%s%s%s): weekdays trade until it "
-		        "answers\n",
-		        e ? e->code : "", e && e->code[0] ? " " : "", e ? e->msg : "bad rows");
+		live_log(l, CORE_LOG_WARN, NULL,
+		         "the KRX holiday inquiry failed (%s%s%s): weekdays trade until it answers", e ? e->code : "",
+		         e && e->code[0] ? " " : "", e ? e->msg : "bad rows");
 		l->cal_not_before = (int64_t)uv_now(&l->loop) + CAL_RETRY_MS;
 		return;
 	}
 	char why[256];
 	if (l->cal_path[0] && krxcal_save(l->cal, l->cal_path, why, sizeof(why)) != KE_OK)
-		fprintf(stderr, "kis-engine: warning: the KRX calendar cache: %s\n", why);
+		live_log(l, CORE_LOG_WARN, NULL, "the KRX calendar cache: %s", why);
 	lvc_new_day(l, today);
 }
 
@@ -81,7 +80,7 @@ void lvc_step(struct live *l)
 		char why[256];
 		l->cal_loaded = today;
 		if (krxcal_load(l->cal, l->cal_path, today, why, sizeof(why)) == KE_EINVAL)
-			fprintf(stderr, "kis-engine: warning: %s: asking KIS again\n", why);
+			live_log(l, CORE_LOG_WARN, NULL, "%s: asking KIS again", why);
 	}
 	if (l->cal_asking || krxcal_fetched_on(l->cal) == today || (int64_t)uv_now(&l->loop) < l->cal_not_before)
 		return;
@@ -106,16 +105,17 @@ void lvc_new_day(struct live *l, int32_t day)
 		return; /* the inquiry is on its way: say nothing yet */
 	l->cal_warned = day;
 	if (src == KRXCAL_WEEKDAYS)
-		fprintf(stderr,
-		        "kis-engine: warning: no KRX holiday inquiry covers %s (the mock host has none): %s, as a "
-		        "weekday%s; list closed days in live.holidays\n",
-		        date_text(day, date), open ? "trading" : "closed", open ? "" : "end");
+		live_log(
+		    l, CORE_LOG_WARN, "calendar",
+		    "no KRX holiday inquiry covers %s (the mock host has none): %s by the weekday rule; list closed "
+		    "days in live.holidays",
+		    date_text(day, date), open ? "trading" : "closed");
 	if (!open)
 		live_say(l, "%s is not a KRX trading day (%s): market hooks and daily timers wait for the next one",
 		         date_text(day, date),
 		         src == KRXCAL_CONFIG    ? "live.holidays"
 		         : src == KRXCAL_INQUIRY ? "KIS holiday inquiry"
-		                                 : "weekend");
+		                                 : "weekend or new year");
 }
 
 void lvc_close(struct live *l)

@@ -16,6 +16,7 @@
 #include "kis_ws.h"
 #include "krxcal.h"
 #include "live.h"
+#include "logline.h"
 #include "simbroker.h"
 
 #define CLOCK_TICK_MS 100
@@ -66,6 +67,7 @@ struct live {
 	int64_t cal_not_before;              /* uv_now ms */
 	int32_t cal_warned;                  /* the last day told about */
 	int32_t cal_loaded;                  /* the last day the cache was read for */
+	int64_t status_at;                   /* uv_now ms of the last status line */
 	/* The last ctx.state saved per strategy: unchanged ones are not written. */
 	char **state_blob;
 	size_t *state_len;
@@ -78,6 +80,10 @@ int64_t live_wall_ms(void);
 /* The engine's notion of now: the wall clock against KIS, the ticks'
  * clock against a replay (kis-sim), so that every part agrees on the day. */
 int64_t live_now(const struct live *l);
+/* Messages of the driver, through the run's logger (logline.h) stamped
+ * with the market clock; live_say is INFO without an event. */
+void live_log(struct live *l, enum core_log_level level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void live_stop(struct live *l, int status, const char *why);
 

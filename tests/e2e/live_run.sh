@@ -93,6 +93,24 @@ st=0
 [ $st -eq 0 ] || fail "kis-engine journal: exit $st"
 grep -q "^$signals orders, " "$SCRATCH/journal.out" || fail "kis-engine journal lists $(tail -1 "$SCRATCH/journal.out")"
 
+# --log-json: every line on stderr is one JSON object with ts, level,
+# source and msg (status lines carry a status object).
+st=0
+"$ENGINE" run --config "$SCRATCH/mock.lua" --mode mock --duration 3 --feed-clock --log-json \
+  >"$SCRATCH/json.out" 2>&1 || st=$?
+[ $st -eq 0 ] || fail "--log-json run exit $st"
+python3 - "$SCRATCH/json.out" <<'PY' || fail "--log-json printed a line that is not a JSON log object"
+import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    o = json.loads(line)
+    assert {"ts", "level", "source"} <= o.keys() and ("msg" in o or "status" in o), o
+    assert o["ts"].endswith("+09:00"), o
+    n += 1
+assert n >= 5, n
+PY
+grep -q '"event":"status"' "$SCRATCH/json.out" || fail "--log-json: no status line"
+
 # The kill switch: after `kis-engine halt`, the strategies stop and no
 # order leaves; the run goes on until it is stopped.
 start_sim_again() { stop_sim; start_sim "$1"; }

@@ -39,6 +39,13 @@ static void test_sources_in_order(void **state)
 	assert_int_equal(krxcal_is_open(c, d(3, 7), &src), 0);
 	assert_int_equal(krxcal_is_open(c, d(3, 8), NULL), 0);
 	assert_int_equal(krxcal_fetched_on(c), -1);
+	/* 2026-12-31 is a Thursday and 2027-01-01 a Friday (2026-03-02 Monday +
+	 * 304 days = 43 weeks + 3 days; +1): weekdays KRX closes every year. */
+	assert_int_equal(ktime_weekday(d(12, 31)), 4);
+	assert_int_equal(krxcal_is_open(c, d(12, 31), &src), 0);
+	assert_int_equal(src, KRXCAL_WEEKDAYS);
+	assert_int_equal(krxcal_is_open(c, ktime_days_from_civil(2027, 1, 1), NULL), 0);
+	assert_int_equal(krxcal_is_open(c, d(12, 30), NULL), 1);
 	/* The inquiry: Tuesday 03-03 closed (a substitute holiday, say), and a
 	 * Saturday the exchange opens (made up: the answer decides). */
 	struct kis_msg_day rows[] = {
