@@ -67,6 +67,8 @@ void simws_on_tick(struct simws *w, const struct tick *t);
  * each subscribed session that holds that HTS ID's notice subscription. */
 void simws_on_notice(struct simws *w, const struct simvenue_notice *n);
 void simws_flush(struct simws *w);
+/* Registrations of every open session (kis-sim's --wait-subscriptions). */
+int simws_registrations(const struct simws *w);
 
 /* Timer: sends PINGPONG every ping_interval_ms, drops sessions silent past the timeout. */
 void simws_on_timer(struct simws *w, int64_t wall_ms);

@@ -85,6 +85,7 @@ struct sim {
 	int have_next, data_done;
 	int64_t speed; /* 0: as fast as clients take it; else N x wall time */
 	int64_t wall0; /* wall time at which the market clock was market0 */
+	int wait_subs; /* --wait-subscriptions: registrations still awaited before the replay starts */
 	int64_t market0;
 	int64_t market_now;
 	uint64_t replayed;
@@ -154,11 +155,36 @@ static void replay_record(struct sim *s, const struct md_record *r)
 	s->replayed++;
 }
 
+/* A held replay (--wait-subscriptions) still answers quotes of every symbol
+ * of the data, as KIS knows symbols before they trade: one pass to learn them. */
+static int learn_symbols(struct sim *s, const char *const *data, int ndata, char *err, size_t errlen)
+{
+	struct mdmerge *m;
+	if (mdmerge_open(data, ndata, -1, -1, &m, err, errlen) != KE_OK)
+		return KE_EINVAL;
+	struct md_record r;
+	int rc;
+	int32_t sym;
+	while ((rc = mdmerge_next(m, &r, err, errlen)) > 0)
+		if (simvenue_symbol(s->venue, r.symbol, &sym) != KE_OK) {
+			rc = -1;
+			snprintf(err, errlen, "out of memory learning the symbols");
+			break;
+		}
+	mdmerge_close(m);
+	return rc < 0 ? KE_EINVAL : KE_OK;
+}
+
 static void replay_turn(lws_sorted_usec_list_t *sul)
 {
 	struct sim *s = lws_container_of(sul, struct sim, sul_replay);
 	int64_t wall = wall_ms();
-	if (!clients_busy(s)) {
+	if (s->wait_subs > 0 && simws_registrations(s->ws) >= s->wait_subs) {
+		/* The subscribers are in: the market clock starts now. */
+		s->wait_subs = 0;
+		s->wall0 = wall;
+	}
+	if (s->wait_subs == 0 && !clients_busy(s)) {
 		int64_t target = s->speed ? s->market0 + (wall - s->wall0) * s->speed : INT64_MAX;
 		for (int n = 0; n < SIM_BATCH && s->have_next && s->next.time <= target; n++) {
 			if (s->next.time > s->market_now)
@@ -622,6 +648,7 @@ static void state_extra(void *ud, struct cJSON *root)
 	cJSON_AddStringToObject(r, "market_time", t);
 	cJSON_AddNumberToObject(r, "records", (double)s->replayed);
 	cJSON_AddBoolToObject(r, "done", s->data_done);
+	cJSON_AddBoolToObject(r, "waiting", s->wait_subs > 0);
 	cJSON_AddNumberToObject(r, "speed", (double)s->speed);
 }
 
@@ -638,6 +665,7 @@ static void usage(FILE *fp)
 	      "               [--rest-port 29443] [--ws-port 31000] [--env mock|real] [--accounts FILE]\n"
 	      "               [--seed N] [--tls CERT KEY] [--rate N] [--faults FILE]\n"
 	      "               [--frame-records N] [--ping-ms N] [--token-throttle-ms N]\n"
+	      "               [--wait-subscriptions N]\n"
 	      "\n"
 	      "Serves the KIS Open API (REST and WebSocket) on 127.0.0.1 over the replayed data;\n"
 	      "docs/kis-sim.md describes every option, the accounts file and what is modelled.\n"
@@ -660,6 +688,7 @@ struct options {
 	int64_t ping_ms;                /* PINGPONG interval; 0: the module's default */
 	int rate;                       /* REST requests per second per account; -1: the env's default */
 	int64_t token_throttle_ms;      /* -1: KIS's minute */
+	int wait_subs;                  /* hold the replay until this many registrations; 0: start at once */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -672,6 +701,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
 	    {"faults", required_argument, NULL, 'F'},   {"frame-records", required_argument, NULL, 'N'},
 	    {"ping-ms", required_argument, NULL, 'P'},  {"token-throttle-ms", required_argument, NULL, 'T'},
+	    {"wait-subscriptions", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
@@ -752,6 +782,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (*end || o->token_throttle_ms < 0 || o->token_throttle_ms > 3600000)
 				return fprintf(stderr, "kis-sim: --token-throttle-ms wants 0 to 3600000\n"), 2;
 			break;
+		case 'W':
+			o->wait_subs = (int)strtol(optarg, &end, 10);
+			if (*end || o->wait_subs < 1 || o->wait_subs > 10000)
+				return fprintf(stderr, "kis-sim: --wait-subscriptions wants 1 to 10000\n"), 2;
+			break;
 		case 'N':
 			o->frame_records = (int)strtol(optarg, &end, 10);
 			if (*end || o->frame_records < 1 || o->frame_records > 100)
@@ -824,9 +859,12 @@ static int setup(struct sim *s, const struct options *o)
 
 	if (mdmerge_open(o->data, o->ndata, -1, -1, &s->md, err, sizeof(err)) != KE_OK)
 		return fprintf(stderr, "kis-sim: %s\n", err), 2;
+	if (o->wait_subs > 0 && learn_symbols(s, o->data, o->ndata, err, sizeof(err)) != KE_OK)
+		return fprintf(stderr, "kis-sim: %s\n", err), 2;
 	if (read_next(s) < 0)
 		return 2;
 	s->speed = o->speed;
+	s->wait_subs = o->wait_subs;
 	s->market0 = s->have_next ? s->next.time : 0;
 	char start[40];
 	/* "YYYY-MM-DDTHH:MM" gets its seconds: ktime_parse_iso wants them. */

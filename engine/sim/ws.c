@@ -610,3 +610,12 @@ void simws_dump(const struct simws *w, struct cJSON *root)
 	       add_num(c, "ping_timeouts", (double)n->timeouts) && add_num(c, "drops", (double)n->drops) &&
 	       add_num(c, "garbage", (double)n->garbage) && add_num(c, "lost", (double)n->lost));
 }
+
+int simws_registrations(const struct simws *w)
+{
+	int n = 0;
+	for (int i = 0; i < w->nsess; i++)
+		if (w->sess[i] && !w->sess[i]->closing && !w->sess[i]->dead)
+			n += w->sess[i]->nsubs;
+	return n;
+}
