@@ -4,16 +4,22 @@
  * every registered secret and anything shaped like a token masked.
  *
  *   human: 2026-03-02T09:00:01.250+09:00 INFO  sma_cross: message
- *   JSON:  {"ts":"2026-03-02T09:00:01.250+09:00","level":"info","source":"sma_cross",
+ *   JSON:
+ * {"ts":"2026-03-02T09:00:01.250+09:00","level":"info","source":"sma_cross",
  *           "event":"fill","msg":"message"}
  *
  * Times are printed in KST whatever the machine's time zone. A newline in
  * a message becomes " | " (human) or \n (JSON); JSON strings escape
  * control characters and replace bytes that are not UTF-8 with U+FFFD, so
- * every line parses. Masking applies to the source and the message:
+ * every line parses (strictly: overlong forms and surrogates are not
+ * UTF-8 either). Masking applies to the source, the event and the message:
  * registered secrets (app key, app secret, account, tokens: at least 4
- * bytes) become "****", "Bearer <anything>" becomes "Bearer ****", and a
- * JWT-shaped word ("eyJ" + at least 17 base64url/dot characters) "****".
+ * bytes), a JWT-shaped word ("eyJ" + at least 17 base64url/dot
+ * characters), the token after "Bearer" (any case, then blanks) and the
+ * value of a field named appkey, appsecret, secretkey, approval_key or
+ * access_token ("name":"value", name=value, name: value; any case) show
+ * nothing of the secret: each run of masked bytes, however many
+ * occurrences overlap or touch in it, becomes one "****".
  *
  * Ownership: logline_new hands out a logger the caller frees with
  * logline_free; the FILE stays the caller's. Secrets are copied and wiped
@@ -22,6 +28,7 @@
 #ifndef LOGLINE_H
 #define LOGLINE_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -47,8 +54,12 @@ int logline_add_secret(struct logline *lg, const char *secret);
 /* source NULL: "engine". event NULL: none (a plain message). */
 void logline_write(struct logline *lg, enum core_log_level level, const char *source, int64_t time_ms,
                    const char *event, const char *msg);
+/* Formats the whole message, however long, before it is masked and cut:
+ * a secret never shows half because a format buffer ended inside it. */
 void logline_printf(struct logline *lg, enum core_log_level level, int64_t time_ms, const char *event, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));
+void logline_vprintf(struct logline *lg, enum core_log_level level, int64_t time_ms, const char *event, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 5, 0)));
 int logline_enabled(const struct logline *lg, enum core_log_level level);
 
 /* For core_set_log: the core's and the strategies' messages. */
@@ -77,6 +88,8 @@ struct logline_status {
 	const struct logline_strategy *strategies;
 	int nstrategies;
 };
+/* JSON: strategies that do not fit the line (hundreds) are counted in
+ * "strategies_omitted", present only then. */
 void logline_status(struct logline *lg, const struct logline_status *st);
 
 #endif

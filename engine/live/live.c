@@ -64,11 +64,12 @@ static int64_t market_ms(void *ud)
 
 static void vlog(struct live *l, enum core_log_level level, const char *event, const char *fmt, va_list ap)
 {
-	char msg[LOGLINE_MAX + 1];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (l->opt->log) {
-		logline_write(l->opt->log, level, NULL, live_now(l), event, msg);
+		/* Formatted whole by the logger: masked before any cut. */
+		logline_vprintf(l->opt->log, level, live_now(l), event, fmt, ap);
 	} else if (level >= CORE_LOG_WARN || !l->opt->quiet) {
+		char msg[LOGLINE_MAX + 1];
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		fprintf(stderr, "kis-engine: %s%s\n", level >= CORE_LOG_WARN ? "warning: " : "", msg);
 	}
 }

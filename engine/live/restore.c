@@ -438,7 +438,7 @@ static int find_odno_any(struct journal *jr, const char *odno, struct journal_or
 	const char *digits = odno;
 	while (*digits == '0')
 		digits++;
-	char padded[JOURNAL_ODNO_MAX];
+	char padded[32];
 	size_t n = strlen(digits);
 	if (n == 0 || n > 10)
 		return KE_ENOENT;
