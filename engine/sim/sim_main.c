@@ -200,7 +200,8 @@ static void replay_turn(lws_sorted_usec_list_t *sul)
 	simws_flush(s->ws);
 	if (simfault_ws_garbage(s->faults, s->frames_sent))
 		simws_send_garbage(s->ws);
-	lws_sul_schedule(s->ctx, 0, &s->sul_replay, replay_turn, s->speed || !s->have_next ? SIM_REPLAY_US : 1);
+	lws_sul_schedule(s->ctx, 0, &s->sul_replay, replay_turn,
+	                 s->speed || !s->have_next || s->wait_subs > 0 ? SIM_REPLAY_US : 1);
 }
 
 /* ---- WebSocket glue ---- */
