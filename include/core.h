@@ -256,6 +256,29 @@ int core_strategy_find(const struct core *c, const char *name, int *out);
 int core_strategy_save_state(struct core *c, int strategy, char **blob, size_t *len);
 int core_strategy_load_state(struct core *c, int strategy, const char *blob, size_t len);
 
+/* ---- history before the run (warm-up) ----
+ *
+ * A strategy declares the bars it wants to see before it starts (Lua:
+ * s.history); the live driver fetches them from KIS before core_start and
+ * hands them over per symbol; the strategy reads them (ctx:history). In a
+ * backtest the driver hands over the bars of the data before the first
+ * replayed day (--from), so both see the bars that precede the run. */
+enum core_history_kind { CORE_HIST_DAILY = 0, CORE_HIST_MINUTE, CORE_HIST_KINDS };
+#define CORE_HIST_MAX_DAILY  5000
+#define CORE_HIST_MAX_MINUTE 400
+
+/* KE_EINVAL bad strategy/kind or n outside 0..CORE_HIST_MAX_*. */
+int core_set_history_need(struct core *c, int strategy, enum core_history_kind kind, int n);
+/* The largest need of any strategy subscribed to sym (every symbol for a
+ * strategy subscribed to none). */
+int core_history_need(const struct core *c, int32_t sym, enum core_history_kind kind);
+/* Copies bars (oldest first, times increasing) as sym's history of kind,
+ * replacing what was there. KE_EINVAL bad arguments or bars out of order. */
+int core_history_set(struct core *c, int32_t sym, enum core_history_kind kind, const struct bar *bars, size_t n);
+/* *bars (NULL when none) stays valid until the next core_history_set of
+ * sym and kind. */
+int core_history(const struct core *c, int32_t sym, enum core_history_kind kind, const struct bar **bars, size_t *n);
+
 /* ---- restoring an earlier run (live driver, before core_start) ----
  *
  * A restart rebuilds each strategy's book from the journal: every fill it

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "krx.h"
 #include "ktime.h"
 #include "mdmerge.h"
 
@@ -63,12 +64,124 @@ static void deliver(struct core *core, struct simbroker *venue, const struct md_
 	}
 }
 
+/* ---- history before --from (the strategies' warm-up, s.history) ---- */
+
+/* The last `need` bars of one symbol and kind, the newest still forming. */
+struct hist_ring {
+	struct bar *b;
+	int need, n, head; /* head: index of the oldest */
+	int64_t key;       /* the forming bar's day (daily) or minute; -1 none */
+	struct bar cur;
+};
+
+static void ring_push(struct hist_ring *r, const struct bar *b)
+{
+	if (r->n < r->need) {
+		r->b[(r->head + r->n++) % r->need] = *b;
+	} else {
+		r->b[r->head] = *b;
+		r->head = (r->head + 1) % r->need;
+	}
+}
+
+static void ring_add(struct hist_ring *r, int64_t key, int64_t end, const struct md_record *rec)
+{
+	int64_t o = rec->kind == MD_TICK ? rec->price : rec->open, h = rec->kind == MD_TICK ? rec->price : rec->high;
+	int64_t lo = rec->kind == MD_TICK ? rec->price : rec->low, c = rec->kind == MD_TICK ? rec->price : rec->close;
+	if (r->key != key) {
+		if (r->key >= 0)
+			ring_push(r, &r->cur);
+		r->key = key;
+		r->cur = (struct bar){.time = end, .open = o, .high = h, .low = lo, .close = c, .volume = 0};
+	}
+	if (h > r->cur.high)
+		r->cur.high = h;
+	if (lo < r->cur.low)
+		r->cur.low = lo;
+	r->cur.close = c;
+	r->cur.volume += rec->volume;
+}
+
+/* Hands the core, per symbol, the daily and one-minute bars of the data
+ * before --from that the strategies asked for: what a live run fetches
+ * from KIS before its start. Bars are built as KIS shows them: a day ends
+ * at the 15:30 close, a minute a minute after its label. */
+static int load_history(struct core *core, const struct backtest_options *opt, char *err, size_t errlen)
+{
+	int32_t nsym = core_symbol_count(core);
+	int any = 0;
+	for (int32_t i = 0; i < nsym; i++)
+		for (int k = 0; k < CORE_HIST_KINDS; k++)
+			any |= core_history_need(core, i, (enum core_history_kind)k) > 0;
+	if (!any || opt->from_day < 0)
+		return KE_OK;
+	struct hist_ring *rings = calloc((size_t)nsym * CORE_HIST_KINDS, sizeof(*rings));
+	if (!rings)
+		return KE_ENOMEM;
+	int rc = KE_OK;
+	for (int32_t i = 0; i < nsym && rc == KE_OK; i++)
+		for (int k = 0; k < CORE_HIST_KINDS; k++) {
+			struct hist_ring *r = &rings[i * CORE_HIST_KINDS + k];
+			r->need = core_history_need(core, i, (enum core_history_kind)k);
+			r->key = -1;
+			if (r->need > 0 && !(r->b = calloc((size_t)r->need, sizeof(*r->b))))
+				rc = KE_ENOMEM;
+		}
+	struct mdmerge *m = NULL;
+	if (rc == KE_OK)
+		rc = mdmerge_open(opt->data, opt->ndata, -1, opt->from_day - 1, &m, err, errlen);
+	struct md_record rec;
+	int got = 0;
+	while (rc == KE_OK && (got = mdmerge_next(m, &rec, err, errlen)) > 0) {
+		int32_t sym;
+		if (core_symbol_find(core, rec.symbol, &sym) != KE_OK)
+			continue; /* no strategy trades it */
+		struct hist_ring *r = &rings[sym * CORE_HIST_KINDS];
+		int32_t day = ktime_kst_day(rec.time);
+		if (r[CORE_HIST_DAILY].need > 0)
+			ring_add(&r[CORE_HIST_DAILY], day, ktime_day_start(day) + KRX_CLOSE_MS, &rec);
+		/* A bar record is stamped at its end: it belongs to the minute before. */
+		int64_t minute = (rec.kind == MD_TICK ? rec.time : rec.time - 1) / 60000;
+		if (r[CORE_HIST_MINUTE].need > 0)
+			ring_add(&r[CORE_HIST_MINUTE], minute, (minute + 1) * 60000, &rec);
+	}
+	if (got < 0)
+		rc = KE_EINVAL;
+	for (int32_t i = 0; i < nsym * CORE_HIST_KINDS && rc == KE_OK; i++) {
+		struct hist_ring *r = &rings[i];
+		if (r->need <= 0)
+			continue;
+		if (r->key >= 0)
+			ring_push(r, &r->cur); /* the data before --from is complete */
+		struct bar *out = malloc((size_t)(r->n ? r->n : 1) * sizeof(*out));
+		if (!out) {
+			rc = KE_ENOMEM;
+			break;
+		}
+		for (int j = 0; j < r->n; j++)
+			out[j] = r->b[(r->head + j) % r->need];
+		rc = core_history_set(core, i / CORE_HIST_KINDS, (enum core_history_kind)(i % CORE_HIST_KINDS), out,
+		                      (size_t)r->n);
+		free(out);
+	}
+	if (rc == KE_ENOMEM)
+		snprintf(err, errlen, "out of memory building the strategies' history");
+	mdmerge_close(m);
+	for (int32_t i = 0; i < nsym * CORE_HIST_KINDS; i++)
+		free(rings[i].b);
+	free(rings);
+	return rc;
+}
+
 int backtest_run(struct core *core, struct simbroker *venue, const struct backtest_options *opt,
                  struct backtest_stats *stats, char *err, size_t errlen)
 {
 	memset(stats, 0, sizeof(*stats));
+	int rc = load_history(core, opt, err, errlen);
+	if (rc != KE_OK)
+		return rc;
 	struct mdmerge *m;
-	int rc = mdmerge_open(opt->data, opt->ndata, opt->from_day, opt->to_day, &m, err, errlen);
+	rc = mdmerge_open(opt->data, opt->ndata, opt->from_day, opt->to_day, &m, err, errlen);
 	if (rc != KE_OK)
 		return rc;
 	struct symbol_cache sc = {.n = 0};

@@ -95,8 +95,11 @@ void core_free(struct core *c)
 		free(s->subs);
 	}
 	free(c->strats);
-	for (int32_t i = 0; i < c->nsyms; i++)
+	for (int32_t i = 0; i < c->nsyms; i++) {
 		free(c->syms[i].book);
+		for (int k = 0; k < CORE_HIST_KINDS; k++)
+			free(c->syms[i].hist[k]);
+	}
 	free(c->syms);
 	free(c->symhash);
 	free(c->price_vec);
@@ -342,7 +345,7 @@ int core_subscribe(struct core *c, int strategy, int32_t sym)
 	return KE_OK;
 }
 
-static int subscribed(const struct core_strat *s, int32_t sym)
+int core_subscribed(const struct core_strat *s, int32_t sym)
 {
 	return s->nsubs == 0 || (sym < s->nsubs_cap && s->subs[sym]);
 }
@@ -585,7 +588,7 @@ int core_on_tick(struct core *c, const struct tick *t)
 	core_pump(c); /* fills from this tick come before on_tick */
 	check_losses_for(c, t->sym);
 	for (int i = 0; i < c->nstrats; i++) {
-		if (subscribed(&c->strats[i], t->sym)) {
+		if (core_subscribed(&c->strats[i], t->sym)) {
 			CALL_HOOK(c, i, on_tick, t);
 			core_pump(c);
 		}
@@ -603,7 +606,7 @@ int core_on_bar(struct core *c, const struct bar *b)
 	core_pump(c);
 	check_losses_for(c, b->sym);
 	for (int i = 0; i < c->nstrats; i++) {
-		if (subscribed(&c->strats[i], b->sym)) {
+		if (core_subscribed(&c->strats[i], b->sym)) {
 			CALL_HOOK(c, i, on_bar, b);
 			core_pump(c);
 		}

@@ -27,8 +27,9 @@ struct core_strat {
 	int32_t nsubs_cap;
 	int nsubs; /* 0: every symbol */
 	int64_t day_start_equity;
-	int flattening;          /* core_close_all in progress */
-	int64_t max_data_age_ms; /* 0: no stale-data guard */
+	int flattening;                    /* core_close_all in progress */
+	int64_t max_data_age_ms;           /* 0: no stale-data guard */
+	int history_need[CORE_HIST_KINDS]; /* bars wanted before the run (warm-up) */
 };
 
 /* A notification waiting for a strategy hook: an order snapshot or a fill. */
@@ -53,9 +54,11 @@ struct core_symbol {
 	char code[KE_SYMBOL_MAX];
 	int64_t last_price;
 	int64_t prev_close;
-	int32_t last_day;  /* KST day of last_price, -1 if none */
-	int64_t last_time; /* ms of the newest tick or bar, 0 if none (stale-data guard) */
-	struct book *book; /* the latest book, NULL before any (allocated once) */
+	int32_t last_day;                  /* KST day of last_price, -1 if none */
+	int64_t last_time;                 /* ms of the newest tick or bar, 0 if none (stale-data guard) */
+	struct book *book;                 /* the latest book, NULL before any (allocated once) */
+	struct bar *hist[CORE_HIST_KINDS]; /* bars before the run, oldest first */
+	size_t nhist[CORE_HIST_KINDS];
 };
 
 struct core {
@@ -87,15 +90,17 @@ struct core {
 	struct risk_state global_rs;
 	int global_open_orders;
 	int64_t day_start_equity;
-	int64_t firing_timer;    /* id of the timer whose callback runs now, 0 if none */
-	int firing_cancelled;    /* it was cancelled from inside that callback */
-	struct feed_status feed; /* as the live driver last reported it */
-	int feed_set;            /* 0: never reported (backtests) */
+	int64_t firing_timer;                       /* id of the timer whose callback runs now, 0 if none */
+	int firing_cancelled;                       /* it was cancelled from inside that callback */
+	struct feed_status feed;                    /* as the live driver last reported it */
+	int feed_set;                               /* 0: never reported (backtests) */
 	int (*cal_open)(void *ud, int32_t kst_day); /* NULL: weekdays trade */
 	void *cal_ud;
 };
 
 /* core.c */
+/* Whether strategy s receives sym (it subscribed to it, or to nothing). */
+int core_subscribed(const struct core_strat *s, int32_t sym);
 void core_emit_log(struct core *c, int strategy, enum core_log_level level, const char *msg);
 int core_note_push(struct core *c, const struct core_note *n);
 void core_strategy_error(struct core *c, int strategy, const char *hook);

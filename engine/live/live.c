@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "krx.h"
 #include "ktime.h"
 #include "live_internal.h"
 
@@ -98,6 +99,50 @@ static int lookup_symbol(void *ud, const char *code, int32_t *sym)
 	return core_symbol_find(l->core, code, sym);
 }
 
+static void fetch_history(struct live *l);
+
+static void run_tick(struct live *l, struct tick *tk)
+{
+	if (l->sbroker)
+		simbroker_advance(l->sbroker, tk->time);
+	core_advance(l->core, tk->time);
+	if (l->sbroker)
+		simbroker_on_tick(l->sbroker, tk);
+	core_on_tick(l->core, tk);
+	core_pump(l->core);
+}
+
+/* The feed clock: the replay's day is known from its first print, so the
+ * warm-up history is asked for then; prints wait in order meanwhile. */
+static void hold_tick(struct live *l, const struct tick *tk)
+{
+	if (l->nheld == l->capheld) {
+		size_t cap = l->capheld ? l->capheld * 2 : 1024;
+		struct tick *p = realloc(l->held, cap * sizeof(*p));
+		if (!p) {
+			live_stop(l, 1, "out of memory holding prints until the history arrives");
+			return;
+		}
+		l->held = p;
+		l->capheld = cap;
+	}
+	l->held[l->nheld++] = *tk;
+}
+
+/* History in (or none wanted) on the feed clock: trading begins at the
+ * first print, then the held prints go through in order. */
+static void begin_after_history(struct live *l)
+{
+	if (l->nheld == 0 || l->stopping)
+		return;
+	lvb_begin_trading(l, l->held[0].time);
+	for (size_t i = 0; i < l->nheld && l->core_started && !l->stopping; i++)
+		run_tick(l, &l->held[i]);
+	free(l->held);
+	l->held = NULL;
+	l->nheld = l->capheld = 0;
+}
+
 static void feed_tick(void *ud, const struct tick *t)
 {
 	struct live *l = ud;
@@ -107,24 +152,20 @@ static void feed_tick(void *ud, const struct tick *t)
 	if (l->opt->feed_clock) {
 		if (tk.time > l->feed_time)
 			l->feed_time = tk.time;
-		if (!l->core_started) {
-			/* A replay's day begins with its first print. */
-			lvb_begin_trading(l, l->feed_time);
-			if (!l->core_started)
-				return;
-		}
 		tk.time = l->feed_time; /* KIS stamps whole seconds: never let time go back */
+		if (!l->core_started) {
+			hold_tick(l, &tk);
+			if (!l->history_asked) {
+				l->history_asked = 1;
+				fetch_history(l); /* may begin at once: nothing wanted */
+			}
+			return;
+		}
 	} else {
 		/* Ticks carry KIS's second; the core's clock is ours. */
 		tk.time = live_wall_ms();
 	}
-	if (l->sbroker)
-		simbroker_advance(l->sbroker, tk.time);
-	core_advance(l->core, tk.time);
-	if (l->sbroker)
-		simbroker_on_tick(l->sbroker, &tk);
-	core_on_tick(l->core, &tk);
-	core_pump(l->core);
+	run_tick(l, &tk);
 }
 
 static void feed_book(void *ud, const struct book *b)
@@ -326,7 +367,100 @@ static void start_feed(struct live *l)
 struct quote_req {
 	struct live *l;
 	int32_t sym;
+	enum core_history_kind kind; /* history requests */
 };
+
+/* A KIS chart bar as the core's: stamped at its end (a daily bar at the
+ * 15:30 close; a minute bar, which KIS labels with its minute, a minute
+ * later). */
+static struct bar bar_of(const struct kis_msg_bar *k, int32_t sym)
+{
+	int32_t day = ktime_days_from_civil(k->date / 10000, k->date / 100 % 100, k->date % 100);
+	int64_t t = ktime_day_start(day);
+	if (k->time == 0)
+		t += KRX_CLOSE_MS;
+	else
+		t += ((int64_t)(k->time / 10000) * 3600 + (k->time / 100 % 100) * 60 + k->time % 100) * 1000 + 60000;
+	struct bar b = {.time = t,
+	                .sym = sym,
+	                .open = k->open,
+	                .high = k->high,
+	                .low = k->low,
+	                .close = k->close,
+	                .volume = k->volume};
+	return b;
+}
+
+static void history_done(struct live *l)
+{
+	if (--l->history_pending != 0 || l->stopping)
+		return;
+	if (l->opt->feed_clock)
+		begin_after_history(l);
+	else
+		start_feed(l);
+}
+
+static void on_history(void *ud, const struct kis_error *e, const struct kis_msg_bar_list *list)
+{
+	struct quote_req *qr = ud;
+	struct live *l = qr->l;
+	const char *what = qr->kind == CORE_HIST_DAILY ? "daily" : "minute";
+	if (e) {
+		snprintf(l->fatal, sizeof(l->fatal), "%s history of %s: %s%s%s", what,
+		         core_symbol_name(l->core, qr->sym), e->code, e->code[0] ? " " : "", e->msg);
+		free(qr);
+		live_stop(l, 1, l->fatal);
+		return;
+	}
+	struct bar *bars = list->n ? malloc(list->n * sizeof(*bars)) : NULL;
+	size_t n = 0;
+	int64_t now = live_now(l);
+	for (size_t i = 0; bars && i < list->n; i++) {
+		struct bar b = bar_of(&list->bars[i], qr->sym);
+		/* Complete bars only (KIS includes today's, still forming), oldest
+		 * first, a repeated one once. */
+		if (b.time <= now && (n == 0 || b.time > bars[n - 1].time))
+			bars[n++] = b;
+	}
+	if ((list->n && !bars) || core_history_set(l->core, qr->sym, qr->kind, bars, n) != KE_OK)
+		live_log(l, CORE_LOG_WARN, "start", "%s history of %s could not be kept", what,
+		         core_symbol_name(l->core, qr->sym));
+	else
+		live_say(l, "%zu %s bars of %s before the start", n, what, core_symbol_name(l->core, qr->sym));
+	free(bars);
+	free(qr);
+	history_done(l);
+}
+
+/* Warm-up: the bars the strategies declared (s.history), per symbol the
+ * most any of them wants, before the first hook runs. */
+static void fetch_history(struct live *l)
+{
+	l->history_pending = 1; /* held until every request is out */
+	for (int32_t sym = 0; sym < core_symbol_count(l->core) && !l->stopping; sym++)
+		for (int k = 0; k < CORE_HIST_KINDS; k++) {
+			int need = core_history_need(l->core, sym, (enum core_history_kind)k);
+			if (need <= 0)
+				continue;
+			struct quote_req *qr = malloc(sizeof(*qr));
+			if (!qr) {
+				live_stop(l, 1, "out of memory");
+				return;
+			}
+			*qr = (struct quote_req){.l = l, .sym = sym, .kind = (enum core_history_kind)k};
+			const char *code = core_symbol_name(l->core, sym);
+			int rc = k == CORE_HIST_DAILY ? kis_client_daily_bars(l->client, code, need, on_history, qr)
+			                              : kis_client_minute_bars(l->client, code, need, on_history, qr);
+			if (rc != KE_OK) {
+				free(qr);
+				live_stop(l, 1, "cannot ask KIS for the strategies' history");
+				return;
+			}
+			l->history_pending++;
+		}
+	history_done(l);
+}
 
 /* The previous close bounds limit prices (+-30%): learnt from a quote. */
 static void on_quote(void *ud, const struct kis_error *e, const struct kis_msg_quote *q)
@@ -343,8 +477,14 @@ static void on_quote(void *ud, const struct kis_error *e, const struct kis_msg_q
 	if (q->prev_close > 0)
 		core_set_prev_close(l->core, qr->sym, q->prev_close);
 	free(qr);
-	if (--l->quotes_pending == 0)
-		start_feed(l);
+	/* On the wall clock the history comes first; a replay's day is known
+	 * only from its first print (feed_tick asks then). */
+	if (--l->quotes_pending == 0) {
+		if (l->opt->feed_clock)
+			start_feed(l);
+		else
+			fetch_history(l);
+	}
 }
 
 static int live_subscribe_all(struct live *l, char *err, size_t errlen)
@@ -616,6 +756,7 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 		journal_close(l->jr);
 	}
 	free(l->jid);
+	free(l->held);
 	for (int i = 0; i < nst; i++)
 		free(l->state_blob[i]);
 	free(l->state_blob);

@@ -42,6 +42,10 @@ struct live {
 	uv_signal_t sigint, sigterm, sigusr1;
 	int handles;
 	int quotes_pending;
+	int history_pending; /* warm-up bars still on the way */
+	int history_asked;   /* feed clock: asked at the first print */
+	struct tick *held;   /* feed clock: prints waiting for the history */
+	size_t nheld, capheld;
 	int started;      /* the feed is running */
 	int core_started; /* core_start done: at once on the wall clock, at the first tick on the feed clock */
 	int stopping;

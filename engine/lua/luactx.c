@@ -433,6 +433,41 @@ static void push_levels(lua_State *L, const int64_t *price, const int64_t *qty)
 	}
 }
 
+/* ctx:history(sym, "1d"|"1m" [, n]): the bars before the run, oldest
+ * first, the last n of them (all by default). */
+static int ctx_history(lua_State *L)
+{
+	struct lhost *h = H(L);
+	int32_t sym = arg_symbol(L, h, 2);
+	const char *kind = luaL_checkstring(L, 3);
+	enum core_history_kind k;
+	if (strcmp(kind, "1d") == 0)
+		k = CORE_HIST_DAILY;
+	else if (strcmp(kind, "1m") == 0)
+		k = CORE_HIST_MINUTE;
+	else
+		return luaL_error(L, "ctx:history: kind must be \"1d\" or \"1m\" (got \"%s\")", kind);
+	lua_Integer want = luaL_optinteger(L, 4, -1);
+	if (want < -1 || want == 0)
+		return luaL_error(L, "ctx:history: n must be a positive whole number");
+	const struct bar *bars;
+	size_t n;
+	core_history(h->core, sym, k, &bars, &n);
+	size_t first = want > 0 && (size_t)want < n ? n - (size_t)want : 0;
+	lua_createtable(L, (int)(n - first), 0);
+	for (size_t i = first; i < n; i++) {
+		lua_createtable(L, 0, 6);
+		set_int(L, "time", bars[i].time);
+		set_int(L, "open", bars[i].open);
+		set_int(L, "high", bars[i].high);
+		set_int(L, "low", bars[i].low);
+		set_int(L, "close", bars[i].close);
+		set_int(L, "volume", bars[i].volume);
+		lua_rawseti(L, -2, (lua_Integer)(i - first + 1));
+	}
+	return 1;
+}
+
 static int ctx_book(lua_State *L)
 {
 	struct lhost *h = H(L);
@@ -619,6 +654,7 @@ int lhost_push_ctx(struct lhost *h)
 	    {"buyable", ctx_buyable},
 	    {"last_price", ctx_last_price},
 	    {"book", ctx_book},
+	    {"history", ctx_history},
 	    {"feed_status", ctx_feed_status},
 	    {"tick_size", ctx_tick_size},
 	    {"round_price", ctx_round_price},

@@ -151,6 +151,7 @@ static int end_call(struct lhost *h, int base)
 struct load_args {
 	struct lhost *h;
 	const char *params_lua;
+	int history[CORE_HIST_KINDS]; /* s.history: bars wanted before the run */
 	const char *symbols;
 	const char *name_override;
 	char name[64];
@@ -200,6 +201,37 @@ static void merge_params(lua_State *L, int params, const char *params_lua)
 		lua_rawset(L, params);
 	}
 	lua_pop(L, 1);
+}
+
+/* s.history = { ["1d"] = N, ["1m"] = M }: the daily and one-minute bars
+ * the strategy wants to see before its run starts (ctx:history). */
+static int read_history(lua_State *L, struct load_args *a)
+{
+	static const char *const kinds[CORE_HIST_KINDS] = {"1d", "1m"};
+	static const int max[CORE_HIST_KINDS] = {CORE_HIST_MAX_DAILY, CORE_HIST_MAX_MINUTE};
+	lua_getfield(L, 1, "history");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "s.history must be a table such as { [\"1d\"] = 60, [\"1m\"] = 120 }");
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		int k = -1;
+		for (int i = 0; i < CORE_HIST_KINDS && lua_type(L, -2) == LUA_TSTRING; i++)
+			if (strcmp(lua_tostring(L, -2), kinds[i]) == 0)
+				k = i;
+		if (k < 0)
+			return luaL_error(L, "s.history: unknown key (\"1d\" daily bars, \"1m\" one-minute bars)");
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > max[k])
+			return luaL_error(L, "s.history[\"%s\"] must be a whole number of bars from 1 to %d", kinds[k],
+			                  max[k]);
+		a->history[k] = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
 }
 
 /* Protected: validates the table the file returned (at index 1) and wires
@@ -290,7 +322,7 @@ static int lh_read_strategy(lua_State *L)
 	}
 	lua_setfield(L, ctx, "symbols");
 	lua_pop(L, 1);
-	return 0;
+	return read_history(L, a);
 }
 
 /* ---- hooks the core calls ---- */
@@ -600,6 +632,8 @@ int luahost_load(struct core *core, const struct luahost_options *opt, const str
 	rc = subscribe_symbols(h, err, errlen);
 	if (rc != KE_OK)
 		return rc; /* h belongs to the core now */
+	for (int k = 0; k < CORE_HIST_KINDS; k++)
+		core_set_history_need(core, h->idx, (enum core_history_kind)k, args.history[k]);
 	*out_strategy = h->idx;
 	return KE_OK;
 }
