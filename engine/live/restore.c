@@ -198,7 +198,8 @@ static int settle_open_order(struct journal *jr, struct core *core, struct jrow 
 		why = "expired: KRX orders last one day";
 	if (why) {
 		out->orders_expired++;
-		if (claim(out, r->o.odno) != KE_OK)
+		/* KIS numbers restart every day: only today's may be mistaken. */
+		if (day == today && claim(out, r->o.odno) != KE_OK)
 			return KE_ENOMEM;
 		tell(say, ud, CORE_LOG_INFO, "order %lld (%s %s %lld %s) of an earlier run ended: %s",
 		     (long long)r->o.id, r->o.strategy, order_side_name(r->o.side), (long long)r->o.qty, r->o.symbol,
