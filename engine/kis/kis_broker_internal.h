@@ -72,7 +72,7 @@ struct kis_broker {
 	int poll_again;
 	int64_t next_resolve_ms;
 	struct kis_broker_stats st;
-	int *alive; /* shared with callbacks: 0 once freed */
+	int *alive;                        /* shared with callbacks: 0 once freed */
 	char (*claimed)[KIS_MSG_ODNO_MAX]; /* earlier runs' ended orders (kis_broker_claim_odno) */
 	size_t nclaimed, capclaimed;
 };

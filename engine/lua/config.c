@@ -279,9 +279,9 @@ static void read_holidays(lua_State *L, const struct walk *w, struct config_live
 
 static void read_live(lua_State *L, const struct walk *w, struct config_live *lv)
 {
-	static const char *const keys[] = {"mode",           "feed_clock",     "journal",  "halt_file",
-	                                   "cancel_at_close", "cancel_on_stop", "holidays", "status_every_s",
-	                                   "log_json",       NULL};
+	static const char *const keys[] = {
+	    "mode",           "feed_clock", "journal",        "halt_file", "cancel_at_close",
+	    "cancel_on_stop", "holidays",   "status_every_s", "log_json",  NULL};
 	if (!lua_istable(L, -1))
 		fail(L, w, "live", "must be a table");
 	int t = lua_gettop(L);

@@ -695,15 +695,23 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},     {"speed", required_argument, NULL, 's'},
-	    {"start", required_argument, NULL, 'S'},    {"rest-port", required_argument, NULL, 'r'},
-	    {"ws-port", required_argument, NULL, 'w'},  {"env", required_argument, NULL, 'e'},
-	    {"accounts", required_argument, NULL, 'a'}, {"seed", required_argument, NULL, 'x'},
-	    {"tls", required_argument, NULL, 't'},      {"rate", required_argument, NULL, 'R'},
-	    {"faults", required_argument, NULL, 'F'},   {"frame-records", required_argument, NULL, 'N'},
-	    {"ping-ms", required_argument, NULL, 'P'},  {"token-throttle-ms", required_argument, NULL, 'T'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"speed", required_argument, NULL, 's'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"rest-port", required_argument, NULL, 'r'},
+	    {"ws-port", required_argument, NULL, 'w'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"accounts", required_argument, NULL, 'a'},
+	    {"seed", required_argument, NULL, 'x'},
+	    {"tls", required_argument, NULL, 't'},
+	    {"rate", required_argument, NULL, 'R'},
+	    {"faults", required_argument, NULL, 'F'},
+	    {"frame-records", required_argument, NULL, 'N'},
+	    {"ping-ms", required_argument, NULL, 'P'},
+	    {"token-throttle-ms", required_argument, NULL, 'T'},
 	    {"wait-subscriptions", required_argument, NULL, 'W'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->speed = 1;
