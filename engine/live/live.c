@@ -663,7 +663,9 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	l->state_len = calloc((size_t)nst + 1, sizeof(*l->state_len));
 	l->day_start_eq = calloc((size_t)nst + 1, sizeof(*l->day_start_eq));
 	l->fills_today = calloc((size_t)nst + 1, sizeof(*l->fills_today));
-	if (!l->state_blob || !l->state_len || !l->day_start_eq || !l->fills_today) {
+	l->state_bad = calloc((size_t)nst + 1, 1);
+	if (!l->state_blob || !l->state_len || !l->day_start_eq || !l->fills_today || !l->state_bad) {
+		free(l->state_bad);
 		free(l->state_blob);
 		free(l->state_len);
 		free(l->day_start_eq);
@@ -763,6 +765,7 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 	free(l->state_len);
 	free(l->day_start_eq);
 	free(l->fills_today);
+	free(l->state_bad);
 	uv_loop_close(&l->loop);
 	free(l);
 	return status;

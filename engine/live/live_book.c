@@ -145,7 +145,11 @@ static int64_t jr_fill(void *ctx, const struct fill *f)
 	return jf.id;
 }
 
-/* ctx.state of strategy i into the journal when it changed. */
+/* ctx.state of strategy i into the journal when it changed. A state the
+ * strategy made unsaveable (a function in it, NaN, ...) is its problem,
+ * not the journal's: the last saved state stays, the fill that led there
+ * is still marked told (else every restart would tell it again), and the
+ * refusal is logged once until the state can be saved again. */
 static int save_state(struct live *l, int i, int64_t now)
 {
 	char *blob = NULL;
@@ -154,10 +158,14 @@ static int save_state(struct live *l, int i, int64_t now)
 	if (rc == KE_ENOENT)
 		return KE_OK;
 	if (rc != KE_OK) {
-		live_log(l, CORE_LOG_ERROR, NULL, "ctx.state of '%s' cannot be saved: %s",
-		         core_strategy_name(l->core, i), ke_strerror(rc));
-		return rc;
+		if (!l->state_bad[i])
+			live_log(l, CORE_LOG_ERROR, NULL,
+			         "ctx.state of '%s' cannot be saved (%s): the journal keeps its last saved state",
+			         core_strategy_name(l->core, i), ke_strerror(rc));
+		l->state_bad[i] = 1;
+		return KE_OK;
 	}
+	l->state_bad[i] = 0;
 	if (l->state_blob[i] && l->state_len[i] == len && memcmp(l->state_blob[i], blob, len) == 0) {
 		free(blob);
 		return KE_OK;
@@ -180,7 +188,8 @@ void lvb_save_states(struct live *l)
 	if (!l->jr || !l->core_started)
 		return;
 	for (int i = 0; i < core_strategy_count(l->core); i++)
-		save_state(l, i, live_wall_ms());
+		if (!l->state_bad[i]) /* an unsaveable state is tried again at its next fill */
+			save_state(l, i, live_wall_ms());
 }
 
 /* The strategy has been told: mark the fill, with the state its on_fill

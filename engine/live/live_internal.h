@@ -75,7 +75,8 @@ struct live {
 	/* The last ctx.state saved per strategy: unchanged ones are not written. */
 	char **state_blob;
 	size_t *state_len;
-	int64_t drain_until; /* stopping: close by this (ms since begun_mono) */
+	unsigned char *state_bad; /* per strategy: its ctx.state cannot be saved (logged once) */
+	int64_t drain_until;      /* stopping: close by this (ms since begun_mono) */
 	char fatal[512];
 };
 

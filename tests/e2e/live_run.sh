@@ -93,6 +93,27 @@ st=0
 [ $st -eq 0 ] || fail "kis-engine journal: exit $st"
 grep -q "^$signals orders, " "$SCRATCH/journal.out" || fail "kis-engine journal lists $(tail -1 "$SCRATCH/journal.out")"
 
+# A ctx.state the strategy made unsaveable: its fills are still marked told
+# (or every restart would tell them again), and the refusal is said once.
+cat >"$SCRATCH/unsaveable.lua" <<LUA
+return {
+  kis = { env = "mock", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT", rate_per_sec = 0 },
+  strategies = { { file = "$SRC/tests/data/lua/state_unsaveable.lua" } },
+  live = { mode = "paper", journal = "$SCRATCH/unsaveable.journal", feed_clock = true },
+}
+LUA
+st=0
+"$ENGINE" run --config "$SCRATCH/unsaveable.lua" --duration 3 >"$SCRATCH/unsaveable.out" 2>&1 || st=$?
+[ $st -eq 0 ] || fail "unsaveable state run exit $st"
+[ "$(grep -c "cannot be saved (" "$SCRATCH/unsaveable.out")" = 1 ] || fail "unsaveable state: not said exactly once"
+grep -q "ctx.state.f: a function cannot be saved" "$SCRATCH/unsaveable.out" || fail "unsaveable state: no key path"
+python3 - "$SCRATCH/unsaveable.journal" <<'PY' || fail "unsaveable state: a fill left untold"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n, untold = db.execute("select count(*), sum(notified = 0) from fills").fetchone()
+assert n >= 1 and untold == 0, (n, untold)
+PY
+
 # --log-json: every line on stderr is one JSON object with ts, level,
 # source and msg (status lines carry a status object).
 st=0
