@@ -364,10 +364,11 @@ static void start_feed(struct live *l)
 	         core_strategy_count(l->core) == 1 ? "y" : "ies", live_mode_name(l->opt->mode));
 }
 
-struct quote_req {
+/* A start-up request about one symbol (its quote, its history). */
+struct sym_req {
 	struct live *l;
 	int32_t sym;
-	enum core_history_kind kind; /* history requests */
+	enum core_history_kind kind; /* history requests only */
 };
 
 /* A KIS chart bar as the core's: stamped at its end (a daily bar at the
@@ -403,7 +404,7 @@ static void history_done(struct live *l)
 
 static void on_history(void *ud, const struct kis_error *e, const struct kis_msg_bar_list *list)
 {
-	struct quote_req *qr = ud;
+	struct sym_req *qr = ud;
 	struct live *l = qr->l;
 	const char *what = qr->kind == CORE_HIST_DAILY ? "daily" : "minute";
 	if (e) {
@@ -443,12 +444,12 @@ static void fetch_history(struct live *l)
 			int need = core_history_need(l->core, sym, (enum core_history_kind)k);
 			if (need <= 0)
 				continue;
-			struct quote_req *qr = malloc(sizeof(*qr));
+			struct sym_req *qr = malloc(sizeof(*qr));
 			if (!qr) {
 				live_stop(l, 1, "out of memory");
 				return;
 			}
-			*qr = (struct quote_req){.l = l, .sym = sym, .kind = (enum core_history_kind)k};
+			*qr = (struct sym_req){.l = l, .sym = sym, .kind = (enum core_history_kind)k};
 			const char *code = core_symbol_name(l->core, sym);
 			int rc = k == CORE_HIST_DAILY ? kis_client_daily_bars(l->client, code, need, on_history, qr)
 			                              : kis_client_minute_bars(l->client, code, need, on_history, qr);
@@ -465,7 +466,7 @@ static void fetch_history(struct live *l)
 /* The previous close bounds limit prices (+-30%): learnt from a quote. */
 static void on_quote(void *ud, const struct kis_error *e, const struct kis_msg_quote *q)
 {
-	struct quote_req *qr = ud;
+	struct sym_req *qr = ud;
 	struct live *l = qr->l;
 	if (e) {
 		snprintf(l->fatal, sizeof(l->fatal), "quote of %s: %s%s%s", core_symbol_name(l->core, qr->sym), e->code,
@@ -722,7 +723,7 @@ int live_run(const struct live_options *opt, struct core *core, char *err, size_
 		int32_t n = core_symbol_count(core);
 		l->quotes_pending = n;
 		for (int32_t i = 0; i < n && !l->stopping; i++) {
-			struct quote_req *qr = malloc(sizeof(*qr));
+			struct sym_req *qr = malloc(sizeof(*qr));
 			if (qr) {
 				qr->l = l;
 				qr->sym = i;

@@ -23,20 +23,9 @@ set -euo pipefail
 ENGINE=$1
 SRC=$2
 SCRATCH=$3
-SIM=$(dirname "$ENGINE")/kis-sim
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-base="KisSimDefault/TestOnly+NotASecret"
-secret=""
-while [ ${#secret} -lt 176 ]; do secret="$secret$base"; done
-export KIS_APP_KEY=PSkisSimDefaultTestAppKey00000000001
-export KIS_APP_SECRET="${secret:0:176}0180"
-export KIS_ACCOUNT=50000000-01
-export KIS_HTS_ID=kissim01
-export XDG_CACHE_HOME=$SCRATCH/cache
+. "$SRC/tests/e2e/lib/kissim.sh"
 
 # Market time runs 60x the wall clock from 09:00: a minute of market a
 # second. The faults are over by about 09:13 (13 s; the phases must end by
@@ -45,30 +34,15 @@ export XDG_CACHE_HOME=$SCRATCH/cache
 SPEED=60
 TRADE_UNTIL=09:24:00
 DURATION=30
-PORT=$(free_port)
-WS_PORT=$(free_port)
 # From the start: the first order request is swallowed (lost_request). Of
 # the strategy's first two identical orders one is lost, the other placed
 # and filled: resolving the lost one must not adopt the filled one's row
 # (that would book its fill twice); it ends "not placed".
 ORDER=/uapi/domestic-stock/v1/trading/order-cash
 printf '{ "rest": { "lost_request": { "next": 1, "paths": ["%s"] } } }\n' $ORDER >"$SCRATCH/faults.json"
-"$SIM" --data "$SRC/backtest-data/sample_ticks.csv" --speed $SPEED --start 2026-03-02T09:00:00 \
-  --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 --seed 7 --token-throttle-ms 0 \
-  --faults "$SCRATCH/faults.json" >"$SCRATCH/sim.log" 2>&1 &
-SIM_PID=$!
-ENGINE_PID=
-cleanup() {
-  if [ -n "$ENGINE_PID" ]; then kill "$ENGINE_PID" 2>/dev/null || true; fi
-  kill $SIM_PID 2>/dev/null || true
-  wait $SIM_PID 2>/dev/null || true
-}
-trap cleanup EXIT
+kissim_start "$SCRATCH/sim.log" --data "$SRC/backtest-data/sample_ticks.csv" --speed $SPEED --start 2026-03-02T09:00:00 \
+  --rate 0 --seed 7 --token-throttle-ms 0 --faults "$SCRATCH/faults.json"
 URL="http://127.0.0.1:$PORT"
-for _ in $(seq 1 200); do
-  if curl -s -o /dev/null "$URL/_sim/state"; then break; fi
-  sleep 0.05
-done
 
 # The token is issued before the run, as a running engine usually finds one
 # cached: an engine that issued its own token waits out KIS's one issue a

@@ -9,19 +9,9 @@ set -euo pipefail
 ENGINE=$1
 SRC=$2
 SCRATCH=$3
-SIM=$(dirname "$ENGINE")/kis-sim
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-base="KisSimDefault/TestOnly+NotASecret"
-secret=""
-while [ ${#secret} -lt 176 ]; do secret="$secret$base"; done
-export KIS_APP_KEY=PSkisSimDefaultTestAppKey00000000001
-export KIS_APP_SECRET="${secret:0:176}0180"
-export KIS_ACCOUNT=50000000-01
-export KIS_HTS_ID=kissim01
-export XDG_CACHE_HOME=$SCRATCH/cache
+. "$SRC/tests/e2e/lib/kissim.sh"
 DATA=$SRC/backtest-data/sample_ticks.csv
 STRATEGY=$SRC/tests/data/lua/history_reader.lua
 
@@ -45,16 +35,7 @@ grep -q 'HIST daily=4 minute=30 ' "$SCRATCH/bt.out" || fail "backtest: not 30 mi
 grep -q 'LAST2 2' "$SCRATCH/bt.out" || fail "backtest: ctx:history(sym, kind, 2)"
 
 # Paper on kis-sim, which starts replaying 2026-03-06 at 10:00.
-PORT=$(free_port)
-WS_PORT=$(free_port)
-"$SIM" --data "$DATA" --speed 60 --start 2026-03-06T10:00:00 --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 \
-  >"$SCRATCH/sim.log" 2>&1 &
-SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true; wait $SIM_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do
-  if curl -s -o /dev/null "http://127.0.0.1:$PORT/_sim/state"; then break; fi
-  sleep 0.05
-done
+kissim_start "$SCRATCH/sim.log" --data "$DATA" --speed 60 --start 2026-03-06T10:00:00 --rate 0
 cat >"$SCRATCH/paper.lua" <<LUA
 return { kis = { env = "mock", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT", rate_per_sec = 0 },
          strategies = { { file = "$STRATEGY" } }, live = { mode = "paper", feed_clock = true } }

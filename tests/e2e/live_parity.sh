@@ -11,20 +11,9 @@ set -euo pipefail
 ENGINE=$1
 SRC=$2
 SCRATCH=$3
-SIM=$(dirname "$ENGINE")/kis-sim
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-base="KisSimDefault/TestOnly+NotASecret"
-secret=""
-while [ ${#secret} -lt 176 ]; do secret="$secret$base"; done
-export KIS_APP_KEY=PSkisSimDefaultTestAppKey00000000001
-export KIS_APP_SECRET="${secret:0:176}0180"
-export KIS_ACCOUNT=50000000-01
-export KIS_HTS_ID=kissim01
-export XDG_CACHE_HOME=$SCRATCH/cache
+. "$SRC/tests/e2e/lib/kissim.sh"
 
 # One day of one symbol from the shipped sample (800 prints).
 DATA=$SCRATCH/day.csv
@@ -41,23 +30,8 @@ printf 'return {\n%s\n}\n' "$common" >"$SCRATCH/backtest.lua"
 "$ENGINE" backtest --config "$SCRATCH/backtest.lua" --data "$DATA" --out "$SCRATCH/bt" --quiet ||
   fail "backtest failed"
 
-PORT=$(free_port)
-WS_PORT=$(free_port)
-"$SIM" --data "$DATA" --speed max --wait-subscriptions 2 --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 \
-  >"$SCRATCH/sim.log" 2>&1 &
-SIM_PID=$!
-ENGINE_PID=
-cleanup() {
-  if [ -n "$ENGINE_PID" ]; then kill "$ENGINE_PID" 2>/dev/null || true; fi
-  kill $SIM_PID 2>/dev/null || true
-  wait $SIM_PID 2>/dev/null || true
-}
-trap cleanup EXIT
-state() { curl -s "http://127.0.0.1:$PORT/_sim/state"; }
-for _ in $(seq 1 200); do
-  if curl -s -o /dev/null "http://127.0.0.1:$PORT/_sim/state"; then break; fi
-  sleep 0.05
-done
+kissim_start "$SCRATCH/sim.log" --data "$DATA" --speed max --wait-subscriptions 2 --rate 0
+state() { kissim_state; }
 [ "$(state | python3 -c 'import json,sys; print(json.load(sys.stdin)["replay"]["waiting"])')" = True ] ||
   fail "kis-sim did not hold the replay for the subscriber"
 

@@ -7,32 +7,13 @@ set -euo pipefail
 ENGINE=$1
 SRC=$2
 SCRATCH=$3
-SIM=$(dirname "$ENGINE")/kis-sim
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$SRC/tests/e2e/lib/kissim.sh"
 
-base="KisSimDefault/TestOnly+NotASecret"
-secret=""
-while [ ${#secret} -lt 176 ]; do secret="$secret$base"; done
-export KIS_APP_KEY=PSkisSimDefaultTestAppKey00000000001
-export KIS_APP_SECRET="${secret:0:176}0180"
-export KIS_ACCOUNT=50000000-01
-export KIS_HTS_ID=kissim01
-export XDG_CACHE_HOME=$SCRATCH/cache
-
-SIM_PID=
 start_sim() {
-  PORT=$(free_port)
-  WS_PORT=$(free_port)
-  "$SIM" --data "$SRC/backtest-data/sample_ticks.csv" --speed 60 --start 2026-03-02T09:00:00 \
-    --rest-port "$PORT" --ws-port "$WS_PORT" --rate 0 --env "${SIM_ENV:-mock}" >"$SCRATCH/sim-$1.log" 2>&1 &
-  SIM_PID=$!
-  for _ in $(seq 1 200); do
-    if curl -s -o /dev/null "http://127.0.0.1:$PORT/_sim/state"; then break; fi
-    sleep 0.05
-  done
+  kissim_start "$SCRATCH/sim-$1.log" --data "$SRC/backtest-data/sample_ticks.csv" --speed 60 \
+    --start 2026-03-02T09:00:00 --rate 0 --env "${SIM_ENV:-mock}"
   cat >"$SCRATCH/$1.lua" <<LUA
 return {
   kis = { env = "${SIM_ENV:-mock}", base_url = "http://127.0.0.1:$PORT", ws_url = "ws://127.0.0.1:$WS_PORT",
@@ -42,9 +23,8 @@ return {
 }
 LUA
 }
-stop_sim() { kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; }
-trap stop_sim EXIT
-placed() { curl -s "http://127.0.0.1:$PORT/_sim/state" | python3 -c 'import json,sys; print(json.load(sys.stdin)["venue"]["counters"]["place_requests"])'; }
+stop_sim() { kissim_stop; }
+placed() { kissim_state | python3 -c 'import json,sys; print(json.load(sys.stdin)["venue"]["counters"]["place_requests"])'; }
 
 # Paper: signals trade the simulated broker, nothing reaches the venue.
 start_sim paper
